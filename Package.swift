@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "simdit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "simdit", targets: ["simdit"]),
+        .library(name: "SimDITCore", targets: ["SimDITCore"]),
+        .library(name: "SimDITFiles", targets: ["SimDITFiles"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        // The pure model: hardware, workloads, tilers, cost models, results. No I/O.
+        .target(name: "SimDITCore"),
+        // Files at the edge: YAML → validated core values with diagnostics, report writers.
+        .target(
+            name: "SimDITFiles",
+            dependencies: ["SimDITCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // The command line, as a library so tests can drive it in-process.
+        .target(
+            name: "SimDITCommands",
+            dependencies: [
+                "SimDITCore", "SimDITFiles",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "simdit", dependencies: ["SimDITCommands"]),
+        .testTarget(name: "SimDITCoreTests", dependencies: ["SimDITCore"]),
+        .testTarget(name: "SimDITFilesTests", dependencies: ["SimDITCore", "SimDITFiles"]),
+        .testTarget(name: "SimDITCommandsTests", dependencies: ["SimDITCommands", "SimDITFiles", "SimDITCore"]),
+    ]
+)

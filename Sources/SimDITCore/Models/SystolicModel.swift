@@ -1,0 +1,121 @@
+/// The systolic-array cost model: compute and stall cycles (GENESYS-MODEL.md §4) and DRAM and SRAM
+/// volumes (§5) of one convolution or GEMM, given its tile. All volumes in bits.
+enum SystolicModel {
+    /// Evaluates one op. `outputStationary` selects the batch-1 GEMM pipeline of §4.5; `fused`
+    /// applies §4.6 (the output stays on chip for the next SIMD op).
+    static func evaluate(
+        _ d: SystolicDimensions, tile t: SystolicTile, outputStationary: Bool, fused: Bool,
+        _ hw: DerivedHardware
+    ) -> Counts {
+        let n = hw.rows, m = hw.columns
+        let bwA = hw.activationBits, bwW = hw.weightBits, bwB = hw.biasBits, bwP = hw.accumulatorBits
+
+        // §4.1 Tile counts: real ratios (quirk Q1), and their ceilings where the model uses them.
+        let rOW = d.outputWidth / t.outputWidth, rOH = d.outputHeight / t.outputHeight
+        let rB = d.batch / t.batch, rIC = d.inputChannels / t.inputChannels
+        let rKW = d.kernelWidth / t.kernelWidth, rKH = d.kernelHeight / t.kernelHeight
+        let rOC = d.outputChannels / t.outputChannels
+        let cOW = ceil(rOW), cOH = ceil(rOH), cB = ceil(rB), cIC = ceil(rIC)
+        let cKW = ceil(rKW), cKH = ceil(rKH), cOC = ceil(rOC)
+        let tiles = rOW * rOH * rB * rIC * rKW * rKH * rOC  // T
+        let weightStationaryTiles = rOW * rOH * rB          // WS
+
+        // §4.2 Compute: one N-IC × M-OC block step per cycle, plus fill/drain per DRAM tile.
+        let cyclesPerTileStep = t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch
+            * ceil(t.inputChannels / n) * ceil(t.outputChannels / m)
+        let cyclesPerTile = cyclesPerTileStep + hw.systolicFill  // C
+        var counts = Counts()
+        counts.systolicComputeCycles = ceil(cyclesPerTile * tiles)
+        counts.macs = t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch
+            * t.inputChannels * t.outputChannels * tiles
+        counts.ops = 2 * counts.macs
+
+        // §4.3 Per-tile DRAM transfer cycles, ⌈bits / port width⌉, no latency.
+        let weightLoad = ceil(t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels * bwW / hw.weightPort)
+        let biasLoad = ceil(t.outputChannels * bwB / hw.weightPort)
+        let c = cyclesPerTile
+
+        if outputStationary {
+            // §4.5 GEMM at batch 1.
+            let inputLoad = ceil(t.inputChannels * bwA / hw.inputPort)
+            let outputStore = fused ? 0 : ceil(t.outputChannels * bwP / hw.outputPort)
+            let first = max(inputLoad, weightLoad + biasLoad)
+            if cIC == 1 {
+                let n1 = rOC - 2
+                if n1 < 0 {
+                    counts.systolicStallCycles = first + outputStore
+                } else {
+                    counts.systolicStallCycles = max(0, weightLoad + biasLoad - c, outputStore - c) * n1 + first
+                        + max(0, weightLoad + biasLoad - c) + max(0, outputStore - c) + outputStore
+                }
+            } else {
+                let n1 = rOC - 1, n4 = rOC - 1
+                let n3 = (rIC * rOC - rOC - 1) - n4
+                counts.systolicStallCycles = max(0, weightLoad + biasLoad - c, inputLoad - c) * n1
+                    + max(0, weightLoad - c, inputLoad - c) * n3
+                    + max(0, weightLoad - c, inputLoad - c, outputStore - c) * n4
+                    + first + max(0, weightLoad - c, inputLoad - c) + 0 + outputStore
+            }
+            // §5.1 output-stationary DRAM; the ifmap is re-read per OC tile even when IC fits (Q3).
+            counts.dram.ifmapBits = t.inputChannels * rIC * rOC * bwA
+            counts.dram.filterBits = t.inputChannels * t.outputChannels * rIC * rOC * bwW
+            counts.dram.ofmapBits = fused ? 0 : t.outputChannels * rOC * bwP
+            counts.dram.biasBits = t.outputChannels * rOC * bwB
+        } else {
+            // §4.4 Weight-stationary 3-stage pipeline; case counts are not clamped (quirk Q2).
+            let inputLoad = ceil(t.inputWidth * t.inputHeight * t.inputChannels * t.batch * bwA / hw.inputPort)
+            let psumTransfer = ceil(t.outputWidth * t.outputHeight * t.outputChannels * t.batch * bwP / hw.outputPort)
+            let weightTiles = rKW * rKH * rIC * rOC
+            let weightOnlyTiles = weightTiles - rOC
+            let psumWriteTiles = tiles
+            let psumWriteOnlyTiles = weightStationaryTiles * rOC
+            let psumReadWriteTiles = psumWriteTiles - psumWriteOnlyTiles
+            let n5 = rOC - 1
+            var n4 = weightOnlyTiles
+            let n1 = (psumWriteOnlyTiles - 2) - n5
+            var n2 = psumReadWriteTiles - n4
+            if n2 + n4 == 0 { n2 = 0; n4 = 0 }
+            let s1 = max(0, inputLoad - c, psumTransfer - c) * n1
+            let s2 = max(0, inputLoad - c, 2 * psumTransfer - c) * n2
+            let s4 = max(0, inputLoad - c, weightLoad - c, 2 * psumTransfer - c) * n4
+            let s5 = max(0, inputLoad - c, psumTransfer - c, weightLoad + biasLoad - c) * n5
+            let first = max(inputLoad, weightLoad + biasLoad)
+            let second = max(0, inputLoad - c)
+            let secondToLast = max(0, psumTransfer - c)
+            let last = psumTransfer
+            var stall = s1 + s2 + s4 + s5 + first + second + secondToLast + last
+            if fused {
+                // §4.6: the output stays on chip; the steady-state stall hidden behind the SIMD op.
+                let steady = s1 + s2 + s4 + s5
+                let steadyTiles = n1 + n2 + n4 + n5
+                let average = steadyTiles <= 0 ? 0 : ceil(steady / steadyTiles)
+                let reduction = min(steady, ceil(average * (weightStationaryTiles * rOC - 2)))
+                stall -= reduction + secondToLast + last
+            }
+            counts.systolicStallCycles = stall
+
+            // §5.1 weight-stationary DRAM volumes.
+            counts.dram.ifmapBits = t.inputWidth * t.inputHeight * t.inputChannels * t.batch
+                * rOW * rOH * rB * rIC * rKW * rKH * cOC * bwA
+            counts.dram.filterBits = t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels
+                * rIC * rKW * rKH * rOC * bwW
+            counts.dram.psumBits = (t.outputWidth * t.outputHeight * t.outputChannels * t.batch
+                * rOW * rOH * rB * rOC * (2 * cIC * cKW * cKH - 1)
+                - d.outputWidth * d.outputHeight * d.outputChannels * d.batch) * bwP
+            counts.dram.ofmapBits = fused ? 0 : d.outputWidth * d.outputHeight * d.outputChannels * d.batch * bwP
+            counts.dram.biasBits = t.outputChannels * rOC * bwB
+        }
+
+        // §5.2 SRAM, "no stationary": each PE re-reads its weight every cycle.
+        counts.sram.ibufBits = t.outputWidth * t.outputHeight * t.batch * t.inputChannels * t.kernelWidth
+            * t.kernelHeight * ceil(t.outputChannels / m) * rOW * rOH * rB * rIC * rKW * rKH * cOC * bwA
+        counts.sram.wbufBits = t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels
+            * ceil(t.outputWidth) * ceil(t.outputHeight) * ceil(t.batch) * cOW * cOH * cB
+            * rIC * rKW * rKH * rOC * bwW
+        counts.sram.obufBits = t.outputWidth * t.outputHeight * t.batch * t.outputChannels
+            * (2 * (t.inputChannels / n) * ceil(t.kernelWidth) * ceil(t.kernelHeight) * cIC * cKW * cKH - 1)
+            * rOW * rOH * rB * rOC * bwP
+        counts.sram.bbufBits = t.outputWidth * t.outputHeight * t.batch * t.outputChannels * rOW * rOH * rB * rOC * bwB
+        return counts
+    }
+}

@@ -1,0 +1,70 @@
+/// The dimensions of a systolic-array op after the batch override (R2) and channel padding (R4).
+public struct SystolicDimensions: Sendable, Hashable {
+    public var outputWidth: Double
+    public var outputHeight: Double
+    /// `OC'`: output channels padded to the array's columns.
+    public var outputChannels: Double
+    public var kernelWidth: Double
+    public var kernelHeight: Double
+    /// `IC'`: input channels padded to the array's rows.
+    public var inputChannels: Double
+    public var batch: Double
+    public var stride: Double
+}
+
+/// A DRAM→SRAM tile of a systolic-array op (GENESYS-MODEL.md §3.1). The input extent includes the
+/// halo: `iw = (ow − 1)·s + kw`.
+public struct SystolicTile: Sendable, Hashable {
+    public var outputWidth: Double
+    public var outputHeight: Double
+    public var outputChannels: Double
+    public var inputChannels: Double
+    public var kernelWidth: Double
+    public var kernelHeight: Double
+    public var batch: Double
+    public var inputWidth: Double
+    public var inputHeight: Double
+}
+
+enum SystolicTiler {
+    /// The convolution/GEMM tiler (GENESYS-MODEL.md §3.1): kernel, then input channels, then
+    /// spatial, then batch, then output channels. Nil when no tile fits at some step; the
+    /// minimum-capacity check rules that out for every op the published programs contain.
+    static func tile(_ d: SystolicDimensions, _ hw: DerivedHardware) -> SystolicTile? {
+        let n = hw.rows, m = hw.columns
+        let bwA = hw.activationBits, bwW = hw.weightBits, bwP = hw.accumulatorBits, bwB = hw.biasBits
+        let w2 = hw.weightTileBits, i2 = hw.inputTileBits, o2 = hw.outputTileBits, b2 = hw.biasTileBits
+
+        // 1. Kernel: shrink to ⌈K/i⌉ until one N×M block of it fits WBUF and IBUF.
+        var kw = d.kernelWidth, kh = d.kernelHeight
+        var divisor = 1.0
+        while kw * kh * n * m * bwW > w2 || kw * kh * n * bwA > i2 {
+            if kw == 1 && kh == 1 { return nil }
+            divisor += 1
+            kw = ceil(d.kernelWidth / divisor)
+            kh = ceil(d.kernelHeight / divisor)
+        }
+        // 2. Input channels have priority over spatial size (1×1 spatial footprint in IBUF).
+        let ic = TileSearch.grow(n, cap: d.inputChannels) { ic in
+            kw * kh * ic * m * bwW <= w2 && kw * kh * ic * bwA <= i2
+        }
+        // 3. Spatial: integral search only for kernels up to 3×3.
+        let s = d.stride
+        let integral = d.kernelHeight <= 3 && d.kernelWidth <= 3
+        guard let (ow, oh) = TileSearch.spatial(d.outputWidth, d.outputHeight, integral: integral, fits: { ow, oh in
+            let iw = (ow - 1) * s + kw, ih = (oh - 1) * s + kh
+            return ow * oh * m * 1 * bwP <= o2 && iw * ih * ic * 1 * bwA <= i2
+        }) else { return nil }
+        let iw = (ow - 1) * s + kw, ih = (oh - 1) * s + kh
+        // 4. Batch: the largest divisor of B that fits OBUF and IBUF.
+        guard let b = TileSearch.batch(d.batch, fits: { b in
+            ow * oh * m * b * bwP <= o2 && iw * ih * ic * b * bwA <= i2
+        }) else { return nil }
+        // 5. Output channels, last.
+        let oc = TileSearch.grow(m, cap: d.outputChannels) { oc in
+            kw * kh * ic * oc * bwW <= w2 && ow * oh * oc * b * bwP <= o2 && oc * bwB <= b2
+        }
+        return SystolicTile(outputWidth: ow, outputHeight: oh, outputChannels: oc, inputChannels: ic,
+                            kernelWidth: kw, kernelHeight: kh, batch: b, inputWidth: iw, inputHeight: ih)
+    }
+}

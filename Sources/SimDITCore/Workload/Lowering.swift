@@ -1,0 +1,77 @@
+extension Network {
+    /// Lowers the graph to the ordered program the model runs, for inference (GENESYS-MODEL.md
+    /// §2.2–2.3): batch norm folds into the convolution it follows (which then has a bias), flatten
+    /// costs nothing (`coarse_flatten`), a fully-connected layer becomes a GEMM with `N` = input
+    /// features and `M` = 1 (batch marker), a global pool takes its input as the window.
+    public func inferenceProgram() -> Result<Program, NetworkError> {
+        let shapes: [TensorShape]
+        switch inferShapes() {
+        case .success(let inferred): shapes = inferred
+        case .failure(let error): return .failure(error)
+        }
+        var indexByName: [String: Int] = [:]
+        var consumers = [Int](repeating: 0, count: layers.count)
+        for (index, layer) in layers.enumerated() {
+            for producer in layer.inputs {
+                if let producerIndex = indexByName[producer] { consumers[producerIndex] += 1 }
+            }
+            indexByName[layer.name] = index
+        }
+        func inputShape(_ layer: Layer) -> TensorShape {
+            guard let producer = layer.inputs.first, let index = indexByName[producer] else { return input }
+            return shapes[index]
+        }
+        // A batch norm folds into a convolution that feeds only it.
+        var foldedInto = [Bool](repeating: false, count: layers.count)
+        var issues: [NetworkIssue] = []
+        for (index, layer) in layers.enumerated() where layer.kind == .batchNorm {
+            if let producer = layer.inputs.first, let producerIndex = indexByName[producer],
+               case .convolution = layers[producerIndex].kind, consumers[producerIndex] == 1 {
+                foldedInto[producerIndex] = true
+            } else {
+                issues.append(NetworkIssue(
+                    layerIndex: index, field: "inputs",
+                    message: "inference folds batch_norm into the convolution before it; '\(layer.name)' must take "
+                        + "the output of a conv layer that feeds nothing else"))
+            }
+        }
+        guard issues.isEmpty else { return .failure(NetworkError(issues: issues)) }
+
+        var entries: [ProgramEntry] = []
+        entries.reserveCapacity(layers.count)
+        for (index, layer) in layers.enumerated() {
+            let x = inputShape(layer)
+            let y = shapes[index]
+            let operation: Operation
+            switch layer.kind {
+            case .convolution(let outputChannels, let kh, let kw, let stride, let padding, let bias):
+                operation = .convolution(ConvolutionOp(
+                    outputChannels: outputChannels, inputChannels: x.channels, kernelHeight: kh, kernelWidth: kw,
+                    outputHeight: y.height, outputWidth: y.width, batch: 1, stride: stride, padding: padding,
+                    hasBias: bias || foldedInto[index]))
+            case .batchNorm:
+                continue
+            case .relu:
+                operation = .relu(ElementwiseOp(channels: x.channels, height: x.height, width: x.width))
+            case .add:
+                operation = .elementwiseAdd(ElementwiseOp(channels: x.channels, height: x.height, width: x.width))
+            case .maxPool(let kernel, let stride, _):
+                operation = .maxPool(PoolOp(channels: x.channels, outputHeight: y.height, outputWidth: y.width,
+                                            kernelHeight: kernel, kernelWidth: kernel, stride: stride))
+            case .averagePool(let kernel, let stride, _):
+                operation = .averagePool(PoolOp(channels: x.channels, outputHeight: y.height, outputWidth: y.width,
+                                                kernelHeight: kernel, kernelWidth: kernel, stride: stride))
+            case .globalAveragePool:
+                operation = .globalAveragePool(.global(channels: x.channels, inputHeight: x.height, inputWidth: x.width))
+            case .flatten:
+                operation = .zeroCost("coarse_flatten")
+            case .fullyConnected(let outputFeatures, let bias):
+                operation = .gemm(GEMMOp(outputs: outputFeatures, inputs: x.elements, batch: 1, hasBias: bias))
+            case .softmax:
+                operation = .softmax(SoftmaxOp(classes: x.elements))
+            }
+            entries.append(ProgramEntry(name: layer.name, operation: operation))
+        }
+        return .success(Program(name: name, entries: entries))
+    }
+}

@@ -1,0 +1,103 @@
+/// The built-in networks, as graphs with their batch-norm layers (inference folds them).
+public enum Zoo {
+    /// Every built-in network with a one-line description.
+    public static let all: [(name: String, summary: String, network: Network)] = [
+        ("resnet18", "ResNet-18, 224×224 ImageNet classifier (basic blocks)", resNet(basicBlocks: [2, 2, 2, 2])),
+        ("resnet50", "ResNet-50 v1.5, 224×224 ImageNet classifier (bottlenecks, stride on the 3×3)",
+         resNet(bottlenecks: [3, 4, 6, 3])),
+    ]
+
+    /// The built-in network with this name, if any.
+    public static func named(_ name: String) -> Network? {
+        all.first { $0.name == name }?.network
+    }
+
+    /// A graph under construction: appends layers, each reading the previous one by default.
+    private struct Builder {
+        var layers: [Layer] = []
+        var last = Network.inputName
+
+        @discardableResult
+        mutating func add(_ name: String, _ kind: LayerKind, inputs: [String]? = nil) -> String {
+            layers.append(Layer(name: name, kind: kind, inputs: inputs ?? [last]))
+            last = name
+            return name
+        }
+
+        /// Convolution without bias, then batch norm; returns the batch norm's name.
+        @discardableResult
+        mutating func convolutionBatchNorm(_ prefix: String, _ convName: String, _ bnName: String, outputs: Int,
+                                           kernel: Int, stride: Int, from: String? = nil) -> String {
+            add("\(prefix)\(convName)", .convolution(outputChannels: outputs, kernelHeight: kernel, kernelWidth: kernel,
+                                                    stride: stride, padding: kernel / 2, bias: false),
+                inputs: from.map { [$0] })
+            return add("\(prefix)\(bnName)", .batchNorm)
+        }
+
+        mutating func stem() {
+            convolutionBatchNorm("", "conv1", "bn1", outputs: 64, kernel: 7, stride: 2)
+            add("relu", .relu)
+            add("maxpool", .maxPool(kernel: 3, stride: 2, padding: 1))
+        }
+
+        mutating func head(classes: Int) -> [Layer] {
+            add("avgpool", .globalAveragePool)
+            add("flatten", .flatten)
+            add("fc", .fullyConnected(outputFeatures: classes, bias: true))
+            return layers
+        }
+    }
+
+    /// torchvision's ResNet with bottleneck blocks (v1.5: the stride sits on the 3×3 conv).
+    static func resNet(bottlenecks blocks: [Int], classes: Int = 1000) -> Network {
+        var b = Builder()
+        b.stem()
+        for (stage, count) in blocks.enumerated() {
+            let width = 64 << stage
+            for block in 0..<count {
+                let prefix = "layer\(stage + 1).\(block)."
+                let stride = stage > 0 && block == 0 ? 2 : 1
+                let blockInput = b.last
+                b.convolutionBatchNorm(prefix, "conv1", "bn1", outputs: width, kernel: 1, stride: 1)
+                b.add(prefix + "relu1", .relu)
+                b.convolutionBatchNorm(prefix, "conv2", "bn2", outputs: width, kernel: 3, stride: stride)
+                b.add(prefix + "relu2", .relu)
+                let main = b.convolutionBatchNorm(prefix, "conv3", "bn3", outputs: 4 * width, kernel: 1, stride: 1)
+                var shortcut = blockInput
+                if block == 0 {
+                    shortcut = b.convolutionBatchNorm(prefix, "downsample.0", "downsample.1", outputs: 4 * width,
+                                                      kernel: 1, stride: stride, from: blockInput)
+                }
+                b.add(prefix + "add", .add, inputs: [main, shortcut])
+                b.add(prefix + "relu3", .relu)
+            }
+        }
+        return Network(name: "resnet\(2 + 3 * blocks.reduce(0, +))", input: TensorShape(channels: 3, height: 224, width: 224), layers: b.head(classes: classes))
+    }
+
+    /// torchvision's ResNet with basic blocks (two 3×3 convs).
+    static func resNet(basicBlocks blocks: [Int], classes: Int = 1000) -> Network {
+        var b = Builder()
+        b.stem()
+        for (stage, count) in blocks.enumerated() {
+            let width = 64 << stage
+            for block in 0..<count {
+                let prefix = "layer\(stage + 1).\(block)."
+                let stride = stage > 0 && block == 0 ? 2 : 1
+                let blockInput = b.last
+                b.convolutionBatchNorm(prefix, "conv1", "bn1", outputs: width, kernel: 3, stride: stride)
+                b.add(prefix + "relu1", .relu)
+                let main = b.convolutionBatchNorm(prefix, "conv2", "bn2", outputs: width, kernel: 3, stride: 1)
+                var shortcut = blockInput
+                if stride != 1 {
+                    shortcut = b.convolutionBatchNorm(prefix, "downsample.0", "downsample.1", outputs: width,
+                                                      kernel: 1, stride: stride, from: blockInput)
+                }
+                b.add(prefix + "add", .add, inputs: [main, shortcut])
+                b.add(prefix + "relu2", .relu)
+            }
+        }
+        return Network(name: "resnet\(2 + 2 * blocks.reduce(0, +))", input: TensorShape(channels: 3, height: 224, width: 224),
+                       layers: b.head(classes: classes))
+    }
+}
