@@ -1,1 +1,3 @@
-print("x")
+import SimDITCommands
+
+SimDITCommand.main()

@@ -1,0 +1,70 @@
+import ArgumentParser
+import SimDITCore
+import SimDITFiles
+
+/// `simdit bench`: in-process timing of the simulator core on built-in cases.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time the simulator on built-in cases and print the median per case.",
+        discussion: """
+            Each case is lowered once, then simulated --warmup times untimed and --repetitions times \
+            timed; the table gives the median and the fastest run. Build with -c release for \
+            meaningful numbers.
+            """
+    )
+
+    @Option(name: .long, help: "Timed runs per case.")
+    var repetitions: Int = 200
+
+    @Option(name: .long, help: "Untimed runs per case before timing.")
+    var warmup: Int = 20
+
+    func validate() throws {
+        guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+    }
+
+    /// The built-in cases: ResNet-50 inference at batch 1 on every inference preset.
+    static func cases() -> [(name: String, program: Program, architecture: Architecture, options: SimulationOptions)] {
+        guard let resnet50 = Zoo.named("resnet50"), let program = try? resnet50.inferenceProgram().get() else { return [] }
+        return Presets.all.filter { $0.name.hasPrefix("genesys-inference-") }.map { preset in
+            ("resnet50 inference b1 on \(preset.name)", program, preset, SimulationOptions(batch: 1))
+        }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        var rows: [[String]] = []
+        var medians: [Double] = []
+        for benchCase in Self.cases() {
+            var checksum = 0.0
+            for _ in 0..<warmup {
+                checksum += (try? Simulator.run(benchCase.program, on: benchCase.architecture, options: benchCase.options))?
+                    .total.cycles ?? 0
+            }
+            var samples: [Double] = []
+            samples.reserveCapacity(repetitions)
+            for _ in 0..<repetitions {
+                let start = clock.now
+                let result = try? Simulator.run(benchCase.program, on: benchCase.architecture, options: benchCase.options)
+                let elapsed = clock.now - start
+                checksum += result?.total.cycles ?? 0
+                samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+            }
+            samples.sort()
+            let median = samples.count % 2 == 1
+                ? samples[samples.count / 2] : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
+            medians.append(median)
+            rows.append([benchCase.name, String(format3(median)), String(format3(samples[0])), "\(repetitions)",
+                         checksum > 0 ? "ok" : "failed"])
+        }
+        print(TextTable.render(header: ["case", "median (µs)", "min (µs)", "runs", "result"], rows: rows,
+                               rightAligned: [1, 2, 3]), terminator: "")
+    }
+
+    private func format3(_ value: Double) -> String {
+        let thousandths = Int((value * 1000).rounded())
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+}

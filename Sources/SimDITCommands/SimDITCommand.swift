@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import SimDITCore
+import SimDITFiles
+
+/// `simdit`: performance analysis of CNN inference on GeneSys systolic-array accelerators.
+public struct SimDITCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "simdit",
+        abstract: "Performance analysis of CNNs on GeneSys systolic-array + SIMD accelerators.",
+        discussion: """
+            Cycles (compute and stall, systolic array and SIMD), DRAM traffic by data kind, SRAM \
+            accesses by buffer and op counts, per layer and in total, from the published SimDIT \
+            performance model (variant 'simdit').
+            """,
+        version: "0.1.0",
+        subcommands: [Simulate.self, PresetsCommand.self, NetworksCommand.self, Bench.self]
+    )
+
+    public init() {}
+}
+
+/// Prints diagnostics to standard error and fails with exit code 1.
+func fail(_ diagnostics: [Diagnostic]) -> ExitCode {
+    var standardError = FileHandle.standardError
+    for diagnostic in diagnostics { print(diagnostic, to: &standardError) }
+    return ExitCode(1)
+}
+
+extension FileHandle: @retroactive TextOutputStream {
+    public func write(_ string: String) { write(Data(string.utf8)) }
+}
+
+extension ExecutionMode: ExpressibleByArgument {}
+extension ModelVariant: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import SimDITCore
+import SimDITFiles
+
+/// `simdit simulate`: one network on one architecture.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a network on an architecture and report cycles, data movement and ops.",
+        discussion: """
+            With no options: ResNet-50 inference at batch 1 on genesys-inference-08 (64×64 array).
+            Examples:
+              simdit simulate --arch genesys-inference-01 --network resnet18 --batch 4
+              simdit simulate --arch my-arch.yaml --network my-net.yaml --format json --output run.json
+            """
+    )
+
+    static let defaultArchitecture = "genesys-inference-08"
+    static let defaultNetwork = "resnet50"
+
+    @Option(name: .long, help: "A preset name (see 'simdit presets') or an architecture YAML file.")
+    var arch: String = defaultArchitecture
+
+    @Option(name: .long, help: "A built-in network (see 'simdit networks') or a network YAML file.")
+    var network: String = defaultNetwork
+
+    @Option(name: .long, help: "inference (training arrives with the training model).")
+    var mode: ExecutionMode = .inference
+
+    @Option(name: .long, help: "Batch size (samples per run).")
+    var batch: Int = 1
+
+    @Option(name: .long, help: "Model variant: simdit (the published model, quirks included).")
+    var variant: ModelVariant = .simdit
+
+    @Flag(name: .long, help: "Keep a convolution's output on chip for the SIMD op that consumes it.")
+    var fusion = false
+
+    @Option(name: .long, help: "Output format: table, csv or json.")
+    var format: ReportFormat = .table
+
+    @Flag(name: .long, help: "Table format: print only the summary, not the per-layer rows.")
+    var summary = false
+
+    @Option(name: .long, help: "Write the report to this file (whole or not at all) instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard batch > 0 else { throw ValidationError("--batch must be a positive whole number, got \(batch)") }
+    }
+
+    func run() throws {
+        let loadedArchitecture: LoadedArchitecture
+        let loadedNetwork: NetworkFile.Loaded
+        switch (InputResolver.architecture(arch), InputResolver.network(network)) {
+        case (.success(let a), .success(let n)):
+            loadedArchitecture = a
+            loadedNetwork = n
+        case (.failure(let a), .failure(let n)):
+            throw fail(a.diagnostics + n.diagnostics)
+        case (.failure(let error), _), (_, .failure(let error)):
+            throw fail(error.diagnostics)
+        }
+        guard mode == .inference else {
+            throw fail([Diagnostic("--mode training is not available yet: this simdit models inference only",
+                                   file: "<command line>", keyPath: "--mode")])
+        }
+        let program: Program
+        switch loadedNetwork.network.inferenceProgram() {
+        case .success(let lowered): program = lowered
+        case .failure(let error): throw fail(loadedNetwork.diagnostics(for: error.issues))
+        }
+        let options = SimulationOptions(variant: variant, mode: mode, batch: batch, fusion: fusion)
+        let result: NetworkResult
+        do {
+            result = try Simulator.run(program, on: loadedArchitecture.architecture, options: options)
+        } catch {
+            throw fail(error.issues.map { Self.diagnostic($0, loadedArchitecture, loadedNetwork) })
+        }
+        let report = SimulationReport(result: result, architecture: loadedArchitecture.architecture)
+        // The default run prints its summary; name a network or architecture for per-layer rows too.
+        let text = report.render(format, summaryOnly: summary)
+        if let output {
+            if let problem = OutputFile.write(text, to: output) { throw fail([problem]) }
+        } else {
+            print(text, terminator: "")
+        }
+    }
+
+    /// A simulation issue as a diagnostic at the file line it concerns.
+    static func diagnostic(_ issue: SimulationIssue, _ architecture: LoadedArchitecture,
+                           _ network: NetworkFile.Loaded) -> Diagnostic {
+        switch issue {
+        case .capacity(let violation, let layer):
+            return ArchitectureFile.capacityDiagnostic(violation, architecture, neededBy: layer)
+        case .noTile:
+            return architecture.diagnostic(issue.description, keyPath: "buffers")
+        case .unsupportedFusion, .invalidBatch:
+            return Diagnostic(issue.description, file: "<command line>")
+        }
+    }
+}

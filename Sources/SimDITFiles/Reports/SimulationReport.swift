@@ -1,0 +1,329 @@
+import SimDITCore
+
+/// Output formats of `simdit simulate`.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case table, csv, json
+}
+
+/// Renders a simulation result as a human table, CSV or JSON. Every number comes from the
+/// `NetworkResult`; byte counts are bits / 8, KiB are bits / 8192 (the published model's "KB").
+public struct SimulationReport {
+    public var result: NetworkResult
+    public var architecture: Architecture
+
+    public init(result: NetworkResult, architecture: Architecture) {
+        self.result = result
+        self.architecture = architecture
+    }
+
+    public func render(_ format: ReportFormat, summaryOnly: Bool = false) -> String {
+        switch format {
+        case .table: table(summaryOnly: summaryOnly)
+        case .csv: csv()
+        case .json: json().text() + "\n"
+        }
+    }
+
+    // MARK: JSON
+
+    public static let schema = "simdit.simulation/1"
+
+    public func json() -> JSONValue {
+        let options = result.options
+        return .object([
+            ("schema", .string(Self.schema)),
+            ("architecture", .object([
+                ("name", .string(architecture.name)),
+                ("rows", .integer(architecture.arrayRows)),
+                ("columns", .integer(architecture.arrayColumns)),
+            ])),
+            ("network", .string(result.programName)),
+            ("mode", .string(options.mode.rawValue)),
+            ("batch", .integer(options.batch)),
+            ("variant", .string(options.variant.rawValue)),
+            ("fusion", .bool(options.fusion)),
+            ("units", .object([
+                ("cycles", .string("clock cycles (fractional in the simdit variant: real-valued tile counts)")),
+                ("bytes", .string("bytes of 8 bits")),
+                ("ops", .string("2 per MAC on the systolic array; SIMD ops weighted by latency (published op count)")),
+            ])),
+            ("total", Self.countsObject(result.total, includeSIMDOperations: true)),
+            ("breakdown", .object(result.cyclesByCategory.map { ($0.category.rawValue, .number($0.cycles)) })),
+            ("non_conv_share", .number(result.nonConvolutionShare)),
+            ("layers", .array(result.layers.map(layerObject))),
+        ])
+    }
+
+    private func layerObject(_ layer: LayerResult) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("index", .integer(layer.index)),
+            ("name", .string(layer.name)),
+            ("op", .string(layer.operation)),
+            ("unit", .string(layer.unit.rawValue)),
+            ("category", .string(layer.category.rawValue)),
+            ("fused", .bool(layer.fused)),
+            ("output_bits", .integer(layer.outputBits)),
+        ]
+        if case .object(let counts) = Self.countsObject(layer.counts, includeSIMDOperations: false) {
+            members += counts
+        }
+        members.append(("tile", layer.tile.map(Self.tileObject) ?? .null))
+        return .object(members)
+    }
+
+    static func countsObject(_ c: Counts, includeSIMDOperations: Bool) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("cycles", .number(c.cycles)),
+            ("compute_cycles", .number(c.computeCycles)),
+            ("stall_cycles", .number(c.stallCycles)),
+            ("systolic", .object([
+                ("cycles", .number(c.systolicCycles)),
+                ("compute_cycles", .number(c.systolicComputeCycles)),
+                ("stall_cycles", .number(c.systolicStallCycles)),
+            ])),
+            ("simd", .object([
+                ("cycles", .number(c.simdCycles)),
+                ("compute_cycles", .number(c.simdComputeCycles)),
+                ("stall_cycles", .number(c.simdStallCycles)),
+            ])),
+            ("dram_bytes", .number(c.dram.totalBits / 8)),
+            ("dram_bytes_by_kind", .object([
+                ("filter", .number(c.dram.filterBits / 8)),
+                ("ifmap", .number(c.dram.ifmapBits / 8)),
+                ("psum", .number(c.dram.psumBits / 8)),
+                ("ofmap", .number(c.dram.ofmapBits / 8)),
+                ("bias", .number(c.dram.biasBits / 8)),
+            ])),
+            ("sram_bytes", .number(c.sram.totalBits / 8)),
+            ("sram_bytes_by_buffer", .object([
+                ("ibuf", .number(c.sram.ibufBits / 8)),
+                ("wbuf", .number(c.sram.wbufBits / 8)),
+                ("obuf", .number(c.sram.obufBits / 8)),
+                ("bbuf", .number(c.sram.bbufBits / 8)),
+                ("vmem", .number(c.sram.vmemBits / 8)),
+                ("imm", .number(c.sram.immBits / 8)),
+                ("instruction", .number(c.sram.instructionBits / 8)),
+            ])),
+            ("macs", .number(c.macs)),
+            ("ops", .number(c.ops)),
+        ]
+        if includeSIMDOperations {
+            let s = c.simdOperations
+            members.append(("simd_operations", .object([
+                ("max", .number(s.max)), ("add", .number(s.add)), ("subtract", .number(s.subtract)),
+                ("multiply", .number(s.multiply)), ("divide", .number(s.divide)), ("exponent", .number(s.exponent)),
+                ("inverse_square_root", .number(s.inverseSquareRoot)),
+                ("conditional_move", .number(s.conditionalMove)), ("element_steps", .number(s.elementSteps)),
+            ])))
+        }
+        return .object(members)
+    }
+
+    static func tileObject(_ tile: LayerTile) -> JSONValue {
+        switch tile {
+        case .systolic(let t):
+            .object([
+                ("ow", .number(t.outputWidth)), ("oh", .number(t.outputHeight)), ("oc", .number(t.outputChannels)),
+                ("ic", .number(t.inputChannels)), ("kw", .number(t.kernelWidth)), ("kh", .number(t.kernelHeight)),
+                ("b", .number(t.batch)), ("iw", .number(t.inputWidth)), ("ih", .number(t.inputHeight)),
+            ])
+        case .simd(let t):
+            .object([
+                ("ow", .number(t.outputWidth)), ("oh", .number(t.outputHeight)), ("oc", .number(t.channels)),
+                ("b", .number(t.batch)), ("iw", .number(t.inputWidth)), ("ih", .number(t.inputHeight)),
+            ])
+        }
+    }
+
+    // MARK: CSV
+
+    static let csvColumns = [
+        "index", "name", "op", "unit", "category", "fused", "output_bits",
+        "tile_ow", "tile_oh", "tile_oc", "tile_ic", "tile_kw", "tile_kh", "tile_b", "tile_iw", "tile_ih",
+        "systolic_compute_cycles", "systolic_stall_cycles", "simd_compute_cycles", "simd_stall_cycles", "cycles",
+        "dram_filter_bytes", "dram_ifmap_bytes", "dram_psum_bytes", "dram_ofmap_bytes", "dram_bias_bytes", "dram_bytes",
+        "sram_wbuf_bytes", "sram_ibuf_bytes", "sram_obuf_bytes", "sram_bbuf_bytes", "sram_vmem_bytes", "sram_imm_bytes",
+        "sram_instruction_bytes", "macs", "ops",
+    ]
+
+    public func csv() -> String {
+        var lines = [Self.csvColumns.joined(separator: ",")]
+        for layer in result.layers {
+            var tile = [String](repeating: "", count: 9)
+            switch layer.tile {
+            case .systolic(let t)?:
+                tile = [t.outputWidth, t.outputHeight, t.outputChannels, t.inputChannels, t.kernelWidth, t.kernelHeight,
+                        t.batch, t.inputWidth, t.inputHeight].map(JSONValue.format)
+            case .simd(let t)?:
+                tile = [JSONValue.format(t.outputWidth), JSONValue.format(t.outputHeight), JSONValue.format(t.channels),
+                        "", "", "", JSONValue.format(t.batch), JSONValue.format(t.inputWidth),
+                        JSONValue.format(t.inputHeight)]
+            case nil:
+                break
+            }
+            let head = [String(layer.index), Self.csvField(layer.name), layer.operation, layer.unit.rawValue,
+                        layer.category.rawValue, String(layer.fused), String(layer.outputBits)]
+            lines.append((head + tile + Self.csvCounts(layer.counts)).joined(separator: ","))
+        }
+        let totalHead = ["", "total", "", "", "", "", ""] + [String](repeating: "", count: 9)
+        lines.append((totalHead + Self.csvCounts(result.total)).joined(separator: ","))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvCounts(_ c: Counts) -> [String] {
+        [c.systolicComputeCycles, c.systolicStallCycles, c.simdComputeCycles, c.simdStallCycles, c.cycles,
+         c.dram.filterBits / 8, c.dram.ifmapBits / 8, c.dram.psumBits / 8, c.dram.ofmapBits / 8, c.dram.biasBits / 8,
+         c.dram.totalBits / 8,
+         c.sram.wbufBits / 8, c.sram.ibufBits / 8, c.sram.obufBits / 8, c.sram.bbufBits / 8, c.sram.vmemBits / 8,
+         c.sram.immBits / 8, c.sram.instructionBits / 8, c.macs, c.ops].map(JSONValue.format)
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { ",\"\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: Table
+
+    public func table(summaryOnly: Bool = false) -> String {
+        var out = ""
+        if !summaryOnly {
+            let header = ["#", "layer", "op", "unit", "tile", "compute (cycles)", "stall (cycles)", "total (cycles)",
+                          "DRAM (KiB)", "SRAM (KiB)"]
+            var rows: [[String]] = []
+            for layer in result.layers {
+                let c = layer.counts
+                rows.append([String(layer.index), layer.name, layer.operation + (layer.fused ? "*" : ""),
+                             layer.unit.rawValue, layer.tile.map(Self.tileText) ?? "-",
+                             Format.grouped(c.computeCycles), Format.grouped(c.stallCycles), Format.grouped(c.cycles),
+                             Format.grouped(c.dram.totalBits / 8192), Format.grouped(c.sram.totalBits / 8192)])
+            }
+            out += TextTable.render(header: header, rows: rows, rightAligned: [0, 5, 6, 7, 8, 9])
+            if result.layers.contains(where: \.fused) { out += "* fused: the output stays on chip for the next op\n" }
+            out += "\n"
+        }
+        out += summary()
+        return out
+    }
+
+    static func tileText(_ tile: LayerTile) -> String {
+        switch tile {
+        case .systolic(let t):
+            "\(Format.plain(t.outputWidth))×\(Format.plain(t.outputHeight)) oc\(Format.plain(t.outputChannels))"
+                + " ic\(Format.plain(t.inputChannels)) k\(Format.plain(t.kernelWidth))×\(Format.plain(t.kernelHeight))"
+                + " b\(Format.plain(t.batch))"
+        case .simd(let t):
+            "\(Format.plain(t.outputWidth))×\(Format.plain(t.outputHeight)) c\(Format.plain(t.channels))"
+                + " b\(Format.plain(t.batch))"
+        }
+    }
+
+    public func summary() -> String {
+        let total = result.total
+        let options = result.options
+        var out = "\(result.programName) on \(architecture.name) (\(architecture.arrayRows)×\(architecture.arrayColumns) array), "
+        out += "\(options.mode.rawValue), batch \(options.batch), model \(options.variant.rawValue), "
+        out += "fusion \(options.fusion ? "on" : "off")\n\n"
+        let all = total.cycles
+        var rows: [[String]] = [
+            ["total", Format.grouped(all), "cycles", "100.0 %"],
+            ["  systolic array compute", Format.grouped(total.systolicComputeCycles), "cycles",
+             Format.percent(total.systolicComputeCycles, of: all)],
+            ["  systolic array stall", Format.grouped(total.systolicStallCycles), "cycles",
+             Format.percent(total.systolicStallCycles, of: all)],
+            ["  SIMD compute", Format.grouped(total.simdComputeCycles), "cycles", Format.percent(total.simdComputeCycles, of: all)],
+            ["  SIMD stall", Format.grouped(total.simdStallCycles), "cycles", Format.percent(total.simdStallCycles, of: all)],
+            ["cycles by op type", "", "", ""],
+        ]
+        for (category, cycles) in result.cyclesByCategory {
+            rows.append(["  " + category.title, Format.grouped(cycles), "cycles", Format.percent(cycles, of: all)])
+        }
+        rows.append(["non-convolution share", "", "", Format.percent(result.nonConvolutionShare, of: 1)])
+        let dram = total.dram
+        rows.append(["DRAM traffic", Format.grouped(dram.totalBits / 8192), "KiB", ""])
+        for (name, bits) in [("filter", dram.filterBits), ("ifmap", dram.ifmapBits), ("psum", dram.psumBits),
+                             ("ofmap", dram.ofmapBits), ("bias", dram.biasBits)] {
+            rows.append(["  " + name, Format.grouped(bits / 8192), "KiB", Format.percent(bits, of: dram.totalBits)])
+        }
+        rows.append(["SRAM accesses", Format.grouped(total.sram.totalBits / 8192), "KiB", ""])
+        for buffer in Buffer.allCases {
+            rows.append(["  " + buffer.rawValue.uppercased(), Format.grouped(total.sram[buffer] / 8192), "KiB",
+                         Format.percent(total.sram[buffer], of: total.sram.totalBits)])
+        }
+        rows.append(["operations", Format.grouped(total.ops), "ops", ""])
+        rows.append(["  systolic MACs", Format.grouped(total.macs), "MACs", ""])
+        out += TextTable.render(header: nil, rows: rows, rightAligned: [1, 3])
+        return out
+    }
+}
+
+/// Number formatting for tables.
+enum Format {
+    /// Thousands separators; two decimals when not whole.
+    static func grouped(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        let negative = value < 0
+        let magnitude = abs(value)
+        let whole = magnitude.rounded(.towardZero)
+        var fraction = ""
+        if magnitude != whole {
+            let cents = Int(((magnitude - whole) * 100).rounded())
+            if cents == 100 { return grouped((negative ? -1 : 1) * (whole + 1)) }
+            fraction = "." + (cents < 10 ? "0" : "") + String(cents)
+        }
+        var digits = integerText(whole)
+        var groups: [Substring] = []
+        while digits.count > 3 {
+            groups.insert(Substring(digits.suffix(3)), at: 0)
+            digits = String(digits.dropLast(3))
+        }
+        groups.insert(Substring(digits), at: 0)
+        return (negative ? "-" : "") + groups.joined(separator: ",") + fraction
+    }
+
+    private static func integerText(_ whole: Double) -> String {
+        whole < 9.0e18 ? String(Int64(whole)) : "\(whole)"
+    }
+
+    /// A tile dimension: whole numbers without ".0".
+    static func plain(_ value: Double) -> String { JSONValue.format(value) }
+
+    /// `part / whole` as a percentage with one decimal.
+    static func percent(_ part: Double, of whole: Double) -> String {
+        guard whole != 0 else { return "0.0 %" }
+        let tenths = Int((part / whole * 1000).rounded())
+        let magnitude = abs(tenths)
+        return (tenths < 0 ? "-" : "") + "\(magnitude / 10).\(magnitude % 10) %"
+    }
+}
+
+/// Plain-text column alignment.
+public enum TextTable {
+    public static func render(header: [String]?, rows: [[String]], rightAligned: Set<Int>) -> String {
+        let all = (header.map { [$0] } ?? []) + rows
+        let columns = all.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for row in all { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        func line(_ row: [String]) -> String {
+            row.enumerated().map { index, cell in
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                return rightAligned.contains(index) ? padding + cell : cell + padding
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        var out = ""
+        if let header {
+            out += line(header) + "\n"
+            out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        }
+        for row in rows { out += line(row) + "\n" }
+        return out
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

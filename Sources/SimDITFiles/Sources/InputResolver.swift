@@ -1,0 +1,54 @@
+import Foundation
+import SimDITCore
+
+/// Turns the command line's `--arch` and `--network` values into validated core values: a
+/// built-in name, or a path to a YAML file.
+public enum InputResolver {
+    /// A preset name or an architecture file.
+    public static func architecture(_ argument: String) -> Result<LoadedArchitecture, DiagnosticError> {
+        if let preset = Presets.named(argument) {
+            return .success(LoadedArchitecture(architecture: preset, file: nil, positions: [:]))
+        }
+        guard looksLikePath(argument) else {
+            let names = Presets.all.map(\.name)
+            return .failure(DiagnosticError([Diagnostic(
+                "unknown architecture preset '\(argument)'\(Suggestion.didYouMean(argument, in: names))",
+                file: "<command line>", keyPath: "--arch",
+                notes: ["give a preset name (see 'simdit presets') or the path of an architecture YAML file"])]))
+        }
+        return ArchitectureFile.read(YAMLDocument.load(path: argument))
+    }
+
+    /// A built-in network name or a network file.
+    public static func network(_ argument: String) -> Result<NetworkFile.Loaded, DiagnosticError> {
+        if let network = Zoo.named(argument) {
+            return .success(NetworkFile.Loaded(network: network, file: "built-in network '\(argument)'",
+                                               layerPositions: [], fieldPositions: []))
+        }
+        guard looksLikePath(argument) else {
+            let names = Zoo.all.map(\.name)
+            return .failure(DiagnosticError([Diagnostic(
+                "unknown network '\(argument)'\(Suggestion.didYouMean(argument, in: names))",
+                file: "<command line>", keyPath: "--network",
+                notes: ["give a built-in name (see 'simdit networks') or the path of a network YAML file"])]))
+        }
+        return NetworkFile.read(YAMLDocument.load(path: argument))
+    }
+
+    static func looksLikePath(_ argument: String) -> Bool {
+        argument.contains("/") || argument.hasSuffix(".yaml") || argument.hasSuffix(".yml")
+            || FileManager.default.fileExists(atPath: argument)
+    }
+}
+
+/// Writes output files whole or not at all (a temporary file renamed into place).
+public enum OutputFile {
+    public static func write(_ text: String, to path: String) -> Diagnostic? {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return nil
+        } catch {
+            return Diagnostic("cannot write output file: \(error.localizedDescription)", file: path)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// Helpers for writing YAML text by hand (so files keep their comments and key order).
+enum YAMLText {
+    /// A scalar as YAML: plain when it is a safe name, double-quoted otherwise.
+    static func scalar(_ text: String) -> String {
+        let safe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "._-/+".contains($0) }
+            && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
+            && !(text.first.map { "-+.".contains($0) || $0.isNumber } ?? false)
+        if safe { return text }
+        var escaped = "\""
+        for character in text {
+            switch character {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            default: escaped.append(character)
+            }
+        }
+        return escaped + "\""
+    }
+}
