@@ -8,7 +8,9 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate a network on an architecture and report cycles, data movement and ops.",
         discussion: """
-            With no options: ResNet-50 inference at batch 1 on genesys-inference-08 (64×64 array).
+            With neither --arch nor --network: ResNet-50 inference at batch 1 on genesys-inference-08 \
+            (64×64 array), summary only. The table format otherwise prints one row per layer, then the \
+            summary (cycles by op type, non-convolution share, DRAM traffic, SRAM accesses, ops).
             Examples:
               simdit simulate --arch genesys-inference-01 --network resnet18 --batch 4
               simdit simulate --arch my-arch.yaml --network my-net.yaml --format json --output run.json
@@ -18,11 +20,11 @@ struct Simulate: ParsableCommand {
     static let defaultArchitecture = "genesys-inference-08"
     static let defaultNetwork = "resnet50"
 
-    @Option(name: .long, help: "A preset name (see 'simdit presets') or an architecture YAML file.")
-    var arch: String = defaultArchitecture
+    @Option(name: .long, help: "A preset name (see 'simdit presets') or an architecture YAML file. (default: \(defaultArchitecture))")
+    var arch: String?
 
-    @Option(name: .long, help: "A built-in network (see 'simdit networks') or a network YAML file.")
-    var network: String = defaultNetwork
+    @Option(name: .long, help: "A built-in network (see 'simdit networks') or a network YAML file. (default: \(defaultNetwork))")
+    var network: String?
 
     @Option(name: .long, help: "inference (training arrives with the training model).")
     var mode: ExecutionMode = .inference
@@ -52,7 +54,8 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let loadedArchitecture: LoadedArchitecture
         let loadedNetwork: NetworkFile.Loaded
-        switch (InputResolver.architecture(arch), InputResolver.network(network)) {
+        switch (InputResolver.architecture(arch ?? Self.defaultArchitecture),
+                InputResolver.network(network ?? Self.defaultNetwork)) {
         case (.success(let a), .success(let n)):
             loadedArchitecture = a
             loadedNetwork = n
@@ -78,8 +81,8 @@ struct Simulate: ParsableCommand {
             throw fail(error.issues.map { Self.diagnostic($0, loadedArchitecture, loadedNetwork) })
         }
         let report = SimulationReport(result: result, architecture: loadedArchitecture.architecture)
-        // The default run prints its summary; name a network or architecture for per-layer rows too.
-        let text = report.render(format, summaryOnly: summary)
+        // The bare default run prints its summary; naming a network or architecture adds the rows.
+        let text = report.render(format, summaryOnly: summary || (arch == nil && network == nil))
         if let output {
             if let problem = OutputFile.write(text, to: output) { throw fail([problem]) }
         } else {

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+/// Runs the built `simdit` executable (the README's test command builds it first).
+struct SimDIT {
+    struct Run {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static func executable() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("simdit"),
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/simdit"),
+        ]
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                            "simdit executable not built (run 'swift build' first): looked at \(candidates.map(\.path))")
+    }
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        // Read before waiting so a large report cannot fill the pipe and block the child.
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+                   standardError: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("simdit-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+func jsonObject(_ text: String) throws -> [String: Any] {
+    try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+@Suite("simdit command line", .serialized)
+struct CommandLineTests {
+    @Test func defaultRunPrintsTheSummary() throws {
+        let run = try SimDIT.run(["simulate"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("resnet50 on genesys-inference-08 (64×64 array), inference, batch 1"))
+        #expect(run.standardOutput.contains("non-convolution share"))
+        #expect(run.standardOutput.contains("cycles by op type"))
+    }
+
+    @Test func jsonHasTheContractKeys() throws {
+        let run = try SimDIT.run(["simulate", "--arch", "genesys-inference-01", "--network", "resnet18", "--batch", "4",
+                                  "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let root = try jsonObject(run.standardOutput)
+        #expect(root["schema"] as? String == "simdit.simulation/1")
+        let total = try #require(root["total"] as? [String: Any])
+        for key in ["cycles", "dram_bytes", "ops"] { #expect(total[key] is NSNumber, "total.\(key)") }
+        for unit in ["systolic", "simd"] {
+            let part = try #require(total[unit] as? [String: Any])
+            #expect(part["compute_cycles"] is NSNumber && part["stall_cycles"] is NSNumber)
+        }
+        let kinds = try #require(total["dram_bytes_by_kind"] as? [String: Any])
+        #expect(Set(kinds.keys) == ["filter", "ifmap", "psum", "ofmap", "bias"])
+        let buffers = try #require(total["sram_bytes_by_buffer"] as? [String: Any])
+        #expect(Set(buffers.keys) == ["ibuf", "wbuf", "obuf", "bbuf", "vmem", "imm", "instruction"])
+        let layers = try #require(root["layers"] as? [[String: Any]])
+        #expect(layers.count == 49)
+        for layer in layers {
+            for key in ["name", "op", "unit", "cycles", "compute_cycles", "stall_cycles", "dram_bytes", "tile"] {
+                #expect(layer[key] != nil, "layers[].\(key)")
+            }
+            #expect(["systolic", "simd", "none"].contains(layer["unit"] as? String ?? ""))
+        }
+        // The total is the sum of the layers.
+        let sum = layers.reduce(0.0) { $0 + (($1["cycles"] as? NSNumber)?.doubleValue ?? .nan) }
+        let cycles = try #require((total["cycles"] as? NSNumber)?.doubleValue)
+        #expect(abs(sum - cycles) <= 1e-9 * cycles)
+    }
+
+    @Test func csvAndOutputFile() throws {
+        let directory = try temporaryDirectory()
+        let path = directory.appendingPathComponent("run.csv").path
+        let run = try SimDIT.run(["simulate", "--network", "resnet18", "--format", "csv", "--output", path])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.isEmpty)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("index,name,op,unit"))
+        #expect(text.split(separator: "\n").count == 51)
+    }
+
+    @Test func unwritableOutputLeavesNoFile() throws {
+        let run = try SimDIT.run(["simulate", "--output", "/nonexistent-dir/run.txt"])
+        #expect(run.status != 0)
+        #expect(run.standardError.contains("cannot write output file"))
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-dir/run.txt"))
+    }
+
+    @Test func presetShowRoundTripsThroughSimulate() throws {
+        let directory = try temporaryDirectory()
+        let shown = try SimDIT.run(["presets", "show", "genesys-inference-05"])
+        #expect(shown.status == 0)
+        let path = directory.appendingPathComponent("arch.yaml").path
+        try shown.standardOutput.write(toFile: path, atomically: true, encoding: .utf8)
+        let fromFile = try SimDIT.run(["simulate", "--arch", path, "--format", "json"])
+        let fromPreset = try SimDIT.run(["simulate", "--arch", "genesys-inference-05", "--format", "json"])
+        #expect(fromFile.status == 0, "\(fromFile.standardError)")
+        let a = try jsonObject(fromFile.standardOutput)["total"] as? [String: Any]
+        let b = try jsonObject(fromPreset.standardOutput)["total"] as? [String: Any]
+        #expect((a?["cycles"] as? NSNumber) == (b?["cycles"] as? NSNumber))
+    }
+
+    @Test func networkShowRoundTripsThroughSimulate() throws {
+        let directory = try temporaryDirectory()
+        let shown = try SimDIT.run(["networks", "show", "resnet50"])
+        let path = directory.appendingPathComponent("resnet50.yaml").path
+        try shown.standardOutput.write(toFile: path, atomically: true, encoding: .utf8)
+        let fromFile = try SimDIT.run(["simulate", "--network", path, "--format", "csv"])
+        let builtIn = try SimDIT.run(["simulate", "--network", "resnet50", "--format", "csv"])
+        #expect(fromFile.status == 0, "\(fromFile.standardError)")
+        #expect(fromFile.standardOutput == builtIn.standardOutput)
+    }
+
+    @Test func listings() throws {
+        let presets = try SimDIT.run(["presets"])
+        #expect(presets.status == 0)
+        #expect(presets.standardOutput.split(separator: "\n").filter { $0.hasPrefix("genesys-") }.count == 21)
+        let networks = try SimDIT.run(["networks"])
+        #expect(networks.standardOutput.contains("resnet18") && networks.standardOutput.contains("resnet50"))
+    }
+
+    @Test func badFileExitsNonZeroWithPositions() throws {
+        let directory = try temporaryDirectory()
+        let path = directory.appendingPathComponent("bad.yaml").path
+        try "version: 1\nsystolic_array:\n  rowz: 16\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try SimDIT.run(["simulate", "--arch", path])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("\(path):3:3: error: unknown key 'rowz' in 'systolic_array'; did you mean 'rows'?"))
+        #expect(run.standardError.contains("missing key 'columns'"))
+        #expect(run.standardOutput.isEmpty)
+    }
+
+    @Test func badNamesAndOptions() throws {
+        let preset = try SimDIT.run(["simulate", "--arch", "genesys-inference-10"])
+        #expect(preset.status == 1 && preset.standardError.contains("unknown architecture preset 'genesys-inference-10'"))
+        let missing = try SimDIT.run(["simulate", "--network", "missing.yaml"])
+        #expect(missing.status == 1 && missing.standardError.contains("no such file"))
+        let batch = try SimDIT.run(["simulate", "--batch", "-3"])
+        #expect(batch.status != 0 && batch.standardError.contains("--batch"))
+        let format = try SimDIT.run(["simulate", "--format", "xml"])
+        #expect(format.status != 0)
+    }
+
+    @Test func smallBufferForTheNetworkPointsAtTheKey() throws {
+        let directory = try temporaryDirectory()
+        let shown = try SimDIT.run(["presets", "show", "genesys-inference-01"])
+        // Enough for one element per lane (file check) but not for a 7×7 pooling window.
+        let text = shown.standardOutput.replacingOccurrences(of: "vmem_capacity_bits: 524288", with: "vmem_capacity_bits: 1024")
+        let path = directory.appendingPathComponent("small-vmem.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try SimDIT.run(["simulate", "--arch", path])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("VMEM too small: buffers.vmem_capacity_bits = 1024 bits, the minimum is 25088 bits"))
+        #expect(run.standardError.contains("\(path):25:23: error:"))
+    }
+
+    @Test func benchReportsMedians() throws {
+        let run = try SimDIT.run(["bench", "--repetitions", "3", "--warmup", "1"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("median (µs)"))
+        #expect(run.standardOutput.split(separator: "\n").filter { $0.contains("resnet50 inference") }.count == 13)
+        #expect(!run.standardOutput.contains("failed"))
+    }
+}
