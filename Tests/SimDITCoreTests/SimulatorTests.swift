@@ -79,7 +79,7 @@ struct SimulatorTests {
         #expect(byName["maxpool"]?.outputBits == 4)            // → conv
         #expect(byName["layer1.0.relu1"]?.outputBits == 4)     // → conv
         #expect(byName["layer1.0.add"]?.outputBits == 32)      // → relu
-        #expect(byName["layer4.2.relu3"]?.outputBits == 32)    // → global pool
+        #expect(byName["layer4.2.relu_out"]?.outputBits == 32)    // → global pool
         #expect(byName["avgpool"]?.outputBits == 32)           // → coarse_flatten (Q5)
         #expect(byName["flatten"]?.unit == ExecutionUnit.none)
         #expect(byName["flatten"]?.counts == Counts.zero)

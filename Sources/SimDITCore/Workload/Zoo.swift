@@ -13,7 +13,7 @@ public enum Zoo {
     }
 
     /// A graph under construction: appends layers, each reading the previous one by default.
-    private struct Builder {
+    struct Builder {
         var layers: [Layer] = []
         var last = Network.inputName
 
@@ -48,56 +48,53 @@ public enum Zoo {
         }
     }
 
-    /// torchvision's ResNet with bottleneck blocks (v1.5: the stride sits on the 3×3 conv).
-    static func resNet(bottlenecks blocks: [Int], classes: Int = 1000) -> Network {
+    /// torchvision's ResNet: a stem, four stages of residual blocks (the first block of stages 2–4
+    /// halves the size), then global pooling and the classifier. `residual` emits one block's main
+    /// path and returns its output and its own output width; a projection shortcut is added where
+    /// the shape changes.
+    private static func resNet(
+        name: String, blocks: [Int], classes: Int,
+        residual: (inout Builder, _ prefix: String, _ width: Int, _ stride: Int) -> (output: String, channels: Int)
+    ) -> Network {
         var b = Builder()
         b.stem()
+        var channels = 64
         for (stage, count) in blocks.enumerated() {
-            let width = 64 << stage
             for block in 0..<count {
                 let prefix = "layer\(stage + 1).\(block)."
                 let stride = stage > 0 && block == 0 ? 2 : 1
                 let blockInput = b.last
-                b.convolutionBatchNorm(prefix, "conv1", "bn1", outputs: width, kernel: 1, stride: 1)
-                b.add(prefix + "relu1", .relu)
-                b.convolutionBatchNorm(prefix, "conv2", "bn2", outputs: width, kernel: 3, stride: stride)
-                b.add(prefix + "relu2", .relu)
-                let main = b.convolutionBatchNorm(prefix, "conv3", "bn3", outputs: 4 * width, kernel: 1, stride: 1)
+                let main = residual(&b, prefix, 64 << stage, stride)
                 var shortcut = blockInput
-                if block == 0 {
-                    shortcut = b.convolutionBatchNorm(prefix, "downsample.0", "downsample.1", outputs: 4 * width,
+                if stride != 1 || main.channels != channels {
+                    shortcut = b.convolutionBatchNorm(prefix, "downsample.0", "downsample.1", outputs: main.channels,
                                                       kernel: 1, stride: stride, from: blockInput)
                 }
-                b.add(prefix + "add", .add, inputs: [main, shortcut])
-                b.add(prefix + "relu3", .relu)
+                b.add(prefix + "add", .add, inputs: [main.output, shortcut])
+                b.add(prefix + "relu_out", .relu)
+                channels = main.channels
             }
         }
-        return Network(name: "resnet\(2 + 3 * blocks.reduce(0, +))", input: TensorShape(channels: 3, height: 224, width: 224), layers: b.head(classes: classes))
+        return Network(name: name, input: TensorShape(channels: 3, height: 224, width: 224), layers: b.head(classes: classes))
     }
 
-    /// torchvision's ResNet with basic blocks (two 3×3 convs).
-    static func resNet(basicBlocks blocks: [Int], classes: Int = 1000) -> Network {
-        var b = Builder()
-        b.stem()
-        for (stage, count) in blocks.enumerated() {
-            let width = 64 << stage
-            for block in 0..<count {
-                let prefix = "layer\(stage + 1).\(block)."
-                let stride = stage > 0 && block == 0 ? 2 : 1
-                let blockInput = b.last
-                b.convolutionBatchNorm(prefix, "conv1", "bn1", outputs: width, kernel: 3, stride: stride)
-                b.add(prefix + "relu1", .relu)
-                let main = b.convolutionBatchNorm(prefix, "conv2", "bn2", outputs: width, kernel: 3, stride: 1)
-                var shortcut = blockInput
-                if stride != 1 {
-                    shortcut = b.convolutionBatchNorm(prefix, "downsample.0", "downsample.1", outputs: width,
-                                                      kernel: 1, stride: stride, from: blockInput)
-                }
-                b.add(prefix + "add", .add, inputs: [main, shortcut])
-                b.add(prefix + "relu2", .relu)
-            }
+    /// Bottleneck blocks, v1.5: 1×1 reduce, 3×3 carrying the stride, 1×1 expand ×4.
+    static func resNet(bottlenecks blocks: [Int], classes: Int = 1000) -> Network {
+        resNet(name: "resnet\(2 + 3 * blocks.reduce(0, +))", blocks: blocks, classes: classes) { b, prefix, width, stride in
+            b.convolutionBatchNorm(prefix, "conv1", "bn1", outputs: width, kernel: 1, stride: 1)
+            b.add(prefix + "relu1", .relu)
+            b.convolutionBatchNorm(prefix, "conv2", "bn2", outputs: width, kernel: 3, stride: stride)
+            b.add(prefix + "relu2", .relu)
+            return (b.convolutionBatchNorm(prefix, "conv3", "bn3", outputs: 4 * width, kernel: 1, stride: 1), 4 * width)
         }
-        return Network(name: "resnet\(2 + 2 * blocks.reduce(0, +))", input: TensorShape(channels: 3, height: 224, width: 224),
-                       layers: b.head(classes: classes))
+    }
+
+    /// Basic blocks: two 3×3 convolutions, the first carrying the stride.
+    static func resNet(basicBlocks blocks: [Int], classes: Int = 1000) -> Network {
+        resNet(name: "resnet\(2 + 2 * blocks.reduce(0, +))", blocks: blocks, classes: classes) { b, prefix, width, stride in
+            b.convolutionBatchNorm(prefix, "conv1", "bn1", outputs: width, kernel: 3, stride: stride)
+            b.add(prefix + "relu1", .relu)
+            return (b.convolutionBatchNorm(prefix, "conv2", "bn2", outputs: width, kernel: 3, stride: 1), width)
+        }
     }
 }
