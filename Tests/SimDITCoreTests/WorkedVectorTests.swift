@@ -16,8 +16,7 @@ private func evaluate(
     let architecture = try preset(name)
     let hw = DerivedHardware(architecture, mode: mode)
     let evaluation = try #require(OperationModel.evaluate(
-        operation, batch: Double(batch), mode: mode,
-        outputBits: Double(outputBits ?? architecture.accumulatorBits), fused: fused, hw))
+        operation, batch: Double(batch), outputBits: Double(outputBits ?? architecture.accumulatorBits), fused: fused, hw))
     return (evaluation.tile, evaluation.counts)
 }
 
@@ -102,7 +101,7 @@ struct ConvolutionVectorTests {
         // dW: OC = 64, IC := B = 32 → 64, batch = forward IC = 64, K_d = 56, O_d = 3.
         let weightGradient = Operation.convolution(ConvolutionOp(
             outputChannels: 64, inputChannels: 256, kernelHeight: 56, kernelWidth: 56, outputHeight: 3, outputWidth: 3,
-            batch: 64, stride: 1, padding: 0, hasBias: false))
+            batch: 64, stride: 1, padding: 0, hasBias: false, role: .weightGradient))
         check(try evaluate(weightGradient, on: "genesys-training-08", mode: .training, batch: 32), SystolicExpectation(
             tile: [3, 3, 64, 64, 8, 8, 16], compute: 1_831_032, stall: 8_772,
             dramKB: [25_088, 39_200, 13_824, 144, 0.25], sramKB: [14_450_688, 225_792, 903_024, 144],
@@ -112,7 +111,7 @@ struct ConvolutionVectorTests {
     @Test func training08StemDataGradient() throws {
         let stemDX = Operation.convolution(ConvolutionOp(
             outputChannels: 3, inputChannels: 64, kernelHeight: 7, kernelWidth: 7, outputHeight: 229, outputWidth: 229,
-            batch: 1, stride: 1, padding: 0, hasBias: false))
+            batch: 1, stride: 1, padding: 0, hasBias: false, role: .dataGradient))
         let result = try evaluate(stemDX, on: "genesys-training-08", mode: .training, batch: 32)
         guard case .systolic(let t)? = result.tile else { Issue.record("no tile"); return }
         #expect(t.outputWidth == 39 && t.outputChannels == 64 && t.inputChannels == 64 && t.batch == 1)
@@ -125,7 +124,7 @@ struct ConvolutionVectorTests {
     @Test func training08StemWeightGradient() throws {
         let stemDW = Operation.convolution(ConvolutionOp(
             outputChannels: 64, inputChannels: 256, kernelHeight: 223, kernelWidth: 223, outputHeight: 7, outputWidth: 7,
-            batch: 3, stride: 1, padding: 0, hasBias: false))
+            batch: 3, stride: 1, padding: 0, hasBias: false, role: .weightGradient))
         let result = try evaluate(stemDW, on: "genesys-training-08", mode: .training, batch: 32)
         guard case .systolic(let t)? = result.tile else { Issue.record("no tile"); return }
         #expect(t.outputWidth == 7 && t.kernelWidth == 8 && t.batch == 3)
@@ -163,7 +162,7 @@ struct GEMMVectorTests {
 
     @Test func training08WeightGradient() throws {
         // Quirk Q2: a negative case count makes s1 = −6 018 and lowers the stall.
-        let fc = Operation.gemm(GEMMOp(outputs: 1024, inputs: 256, batch: 2048, hasBias: false))
+        let fc = Operation.gemm(GEMMOp(outputs: 1024, inputs: 256, batch: 2048, hasBias: false, role: .weightGradient))
         let result = try evaluate(fc, on: "genesys-training-08", mode: .training, batch: 32)
         guard case .systolic(let t)? = result.tile else { Issue.record("no tile"); return }
         #expect(t.outputChannels == 64 && t.inputChannels == 64 && t.batch == 2048)
@@ -237,6 +236,68 @@ struct SIMDVectorTests {
         let result = try evaluate(pool, on: "genesys-training-08", mode: .training, batch: 32, outputBits: 16)
         checkSIMD(result, SIMDExpectation(tile: [14, 14, 64, 2], compute: 920_576, stall: 1_923_072,
                                           dramKB: [107_648, 12_544]))
+        if case .simd(let t)? = result.tile { #expect(t.inputWidth == 29) }
+    }
+}
+
+@Suite("GENESYS-MODEL.md §8.3 training SIMD vectors (genesys-training-08, B = 32)")
+struct TrainingSIMDVectorTests {
+    private let c64 = ElementwiseOp(channels: 64, height: 56, width: 56)
+
+    private func training(_ operation: Operation, outputBits: Int = 32) throws -> (tile: LayerTile?, counts: Counts) {
+        try evaluate(operation, on: "genesys-training-08", mode: .training, batch: 32, outputBits: outputBits)
+    }
+
+    @Test func meanVariance() throws {
+        checkSIMD(try training(.meanVariance(c64)), SIMDExpectation(
+            tile: [28, 28, 64, 2], compute: 506_144, stall: 401_416, dramKB: [25_088, 0.5]))
+    }
+
+    @Test func batchNormApply() throws {
+        checkSIMD(try training(.batchNorm(c64)), SIMDExpectation(
+            tile: [28, 28, 64, 2], compute: 1_007_872, stall: 802_832, dramKB: [25_089, 25_088]))
+    }
+
+    @Test func reluGradient() throws {
+        checkSIMD(try training(.reluGradient(c64)), SIMDExpectation(
+            tile: [28, 28, 64, 2], compute: 104_704, stall: 1_204_224, dramKB: [50_176, 25_088]))
+    }
+
+    @Test func batchNormBackward() throws {
+        checkSIMD(try training(.batchNormBackward(c64)), SIMDExpectation(
+            tile: [28, 28, 64, 2], compute: 2_216_456, stall: 2_408_468, dramKB: [125_440.75, 25_088.5]))
+    }
+
+    @Test func reduceSum() throws {
+        checkSIMD(try training(.reduceSum(ReductionOp(channels: 64))), SIMDExpectation(
+            tile: [1, 1, 64, 32], compute: 100, stall: 132, dramKB: [8, 0.25]))
+    }
+
+    @Test func sgd4d() throws {
+        let update = Operation.weightUpdate(WeightUpdateOp(
+            shape: .fourD(outputChannels: 64, inputChannels: 64, height: 3, width: 3)))
+        checkSIMD(try training(update), SIMDExpectation(
+            tile: [3, 3, 64, 64], compute: 1_220, stall: 6_912, dramKB: [288, 144]))
+    }
+
+    @Test func sgd2d() throws {
+        let update = Operation.weightUpdate(WeightUpdateOp(shape: .twoD(inputs: 2048, outputs: 1024)))
+        checkSIMD(try training(update), SIMDExpectation(
+            tile: [1, 1, 1024, 128], compute: 66_624, stall: 393_216, dramKB: [16_384, 8_192]))
+    }
+
+    @Test func globalAveragePoolGradient() throws {
+        let gradient = Operation.globalAveragePoolGradient(.global(channels: 2048, inputHeight: 7, inputWidth: 7))
+        checkSIMD(try training(gradient), SIMDExpectation(
+            tile: [1, 1, 2048, 1], compute: 59_520, stall: 204_800, dramKB: [256, 12_544]))
+    }
+
+    @Test func maxPoolGradient() throws {
+        let gradient = Operation.maxPoolGradient(PoolOp(channels: 64, outputHeight: 56, outputWidth: 56,
+                                                        kernelHeight: 3, kernelWidth: 3, stride: 2))
+        let result = try training(gradient)
+        checkSIMD(result, SIMDExpectation(tile: [14, 14, 64, 1], compute: 3_647_488, stall: 2_525_184,
+                                          dramKB: [50_176, 107_648]))
         if case .simd(let t)? = result.tile { #expect(t.inputWidth == 29) }
     }
 }

@@ -2,17 +2,26 @@
 /// and fully-connected layers is "non-convolution" (GENESYS-MODEL.md §7).
 public enum OperationCategory: String, Sendable, Hashable, CaseIterable {
     case forwardConvolution = "forward_convolution"
+    case dataGradientConvolution = "data_gradient_convolution"
+    case weightGradientConvolution = "weight_gradient_convolution"
     case fullyConnected = "fully_connected"
+    case batchNormStatistics = "batch_norm_statistics"
+    case batchNormApply = "batch_norm_apply"
+    case batchNormBackward = "batch_norm_backward"
     case relu
+    case reluGradient = "relu_gradient"
     case elementwiseAdd = "elementwise_add"
     case pooling
+    case poolingGradient = "pooling_gradient"
     case softmax
+    case weightUpdate = "weight_update"
+    case reductions
     case other
 
     /// Whether this category runs on the systolic array (counts as "convolution" in the share).
     public var isConvolution: Bool {
         switch self {
-        case .forwardConvolution, .fullyConnected: true
+        case .forwardConvolution, .dataGradientConvolution, .weightGradientConvolution, .fullyConnected: true
         default: false
         }
     }
@@ -21,11 +30,20 @@ public enum OperationCategory: String, Sendable, Hashable, CaseIterable {
     public var title: String {
         switch self {
         case .forwardConvolution: "forward convolution"
+        case .dataGradientConvolution: "data-gradient convolution"
+        case .weightGradientConvolution: "weight-gradient convolution"
         case .fullyConnected: "fully-connected"
+        case .batchNormStatistics: "batch-norm statistics"
+        case .batchNormApply: "batch-norm apply"
+        case .batchNormBackward: "batch-norm backward"
         case .relu: "ReLU"
+        case .reluGradient: "ReLU gradient"
         case .elementwiseAdd: "element-wise add"
         case .pooling: "pooling"
+        case .poolingGradient: "pooling gradient"
         case .softmax: "softmax"
+        case .weightUpdate: "weight update"
+        case .reductions: "reductions"
         case .other: "other (zero-cost)"
         }
     }
@@ -35,12 +53,24 @@ extension Operation {
     /// The breakdown category of this op.
     public var category: OperationCategory {
         switch self {
-        case .convolution: .forwardConvolution
+        case .convolution(let op):
+            switch op.role {
+            case .forward: .forwardConvolution
+            case .dataGradient: .dataGradientConvolution
+            case .weightGradient: .weightGradientConvolution
+            }
         case .gemm: .fullyConnected
         case .relu: .relu
         case .elementwiseAdd: .elementwiseAdd
         case .maxPool, .averagePool, .globalAveragePool: .pooling
         case .softmax: .softmax
+        case .meanVariance: .batchNormStatistics
+        case .batchNorm: .batchNormApply
+        case .batchNormBackward: .batchNormBackward
+        case .reluGradient: .reluGradient
+        case .reduceSum: .reductions
+        case .weightUpdate: .weightUpdate
+        case .maxPoolGradient, .averagePoolGradient, .globalAveragePoolGradient: .poolingGradient
         case .zeroCost: .other
         }
     }

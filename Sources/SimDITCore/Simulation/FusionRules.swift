@@ -24,7 +24,7 @@ enum FusionRules {
     /// SIMD op, or a SIMD op whose nearest participating predecessor is an array op. A pair the
     /// published model does not cover is an issue (it asserts there).
     static func fusedOps(_ entries: [ProgramEntry]) -> (flags: [Bool], issues: [SimulationIssue]) {
-        let names = entries.map(\.operation.name)
+        let names = entries.map(\.operation.publishedName)
         let participants = entries.indices.filter { participating.contains(names[$0]) }
         var flags = [Bool](repeating: false, count: entries.count)
         var issues: [SimulationIssue] = []

@@ -83,8 +83,7 @@ public enum Simulator {
             let outputBits = entry.operation.unit == .simd && nextIsSystolic
                 ? architecture.activationBits : architecture.accumulatorBits
             let evaluation = OperationModel.evaluate(
-                entry.operation, batch: Double(options.batch), mode: options.mode,
-                outputBits: Double(outputBits), fused: fusedFlags[index], hw)
+                entry.operation, batch: Double(options.batch), outputBits: Double(outputBits), fused: fusedFlags[index], hw)
             guard let evaluation else {
                 issues.append(.noTile(layer: entry.name, operation: entry.operation.name))
                 continue

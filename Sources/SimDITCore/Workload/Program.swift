@@ -1,3 +1,11 @@
+/// What an array op computes in a training iteration: the forward pass, the gradient with respect
+/// to its input (dX) or the gradient with respect to its weights (dW).
+public enum GradientRole: String, Sendable, Hashable {
+    case forward
+    case dataGradient = "data_gradient"
+    case weightGradient = "weight_gradient"
+}
+
 /// A convolution as the published model sees it (GENESYS-MODEL.md §2.2): output size, kernel,
 /// channels, stride, and a batch field that is only a marker until the batch override (R2).
 public struct ConvolutionOp: Sendable, Hashable {
@@ -13,10 +21,12 @@ public struct ConvolutionOp: Sendable, Hashable {
     /// Zero padding on each side. The published model ignores it (Q6); kept for the refined model.
     public var padding: Int
     public var hasBias: Bool
+    /// Forward, dX or dW. R2 puts the run's batch on the input channels of a dW op (§2.4).
+    public var role: GradientRole
 
     public init(outputChannels: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
                 outputHeight: Int, outputWidth: Int, batch: Int = 1, stride: Int = 1,
-                padding: Int = 0, hasBias: Bool = true) {
+                padding: Int = 0, hasBias: Bool = true, role: GradientRole = .forward) {
         self.outputChannels = outputChannels
         self.inputChannels = inputChannels
         self.kernelHeight = kernelHeight
@@ -27,6 +37,7 @@ public struct ConvolutionOp: Sendable, Hashable {
         self.stride = stride
         self.padding = padding
         self.hasBias = hasBias
+        self.role = role
     }
 }
 
@@ -40,12 +51,14 @@ public struct GEMMOp: Sendable, Hashable {
     /// `M`: samples; 1 means "the run's batch goes here" (R2).
     public var batch: Int
     public var hasBias: Bool
+    public var role: GradientRole
 
-    public init(outputs: Int, inputs: Int, batch: Int = 1, hasBias: Bool = true) {
+    public init(outputs: Int, inputs: Int, batch: Int = 1, hasBias: Bool = true, role: GradientRole = .forward) {
         self.outputs = outputs
         self.inputs = inputs
         self.batch = batch
         self.hasBias = hasBias
+        self.role = role
     }
 }
 
@@ -104,6 +117,63 @@ public struct SoftmaxOp: Sendable, Hashable {
     }
 }
 
+/// A reduction over the batch of a `C`-vector (`reduce_sum`): bias, scale and offset gradients.
+/// The published model reads a `B × C'` input, whatever the spatial size (quirk Q20).
+public struct ReductionOp: Sendable, Hashable {
+    public var channels: Int
+
+    public init(channels: Int) { self.channels = channels }
+}
+
+/// The weight-update rule applied to every trainable tensor.
+public enum Optimizer: String, Sendable, Hashable, CaseIterable {
+    /// `p −= lr·g`: the published model (2 element steps, reads p and g, writes p).
+    case sgd
+    /// `v = μ·v + g; p −= lr·v`: 4 element steps, reads p, g, v, writes p and v.
+    case momentum
+    /// Adam: `m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; p −= lr'·m / √v` with the bias
+    /// corrections folded into `lr'`: 10 single-cycle steps and one inverse square root; reads p,
+    /// g, m, v, writes p, m, v.
+    case adam
+}
+
+/// A weight update of one trainable tensor: 4-D (convolution weights `N=OC × C=IC × H × W`), 2-D
+/// (fully-connected weights `N=IC × C=OC`) or 1-D (a bias or other vector `C`).
+public struct WeightUpdateOp: Sendable, Hashable {
+    public enum Shape: Sendable, Hashable {
+        case fourD(outputChannels: Int, inputChannels: Int, height: Int, width: Int)
+        case twoD(inputs: Int, outputs: Int)
+        case oneD(channels: Int)
+    }
+
+    public var shape: Shape
+    public var optimizer: Optimizer
+
+    public init(shape: Shape, optimizer: Optimizer = .sgd) {
+        self.shape = shape
+        self.optimizer = optimizer
+    }
+
+    /// `sgd4d`, `momentum2d`, …
+    public var name: String {
+        let suffix = switch shape {
+        case .fourD: "4d"
+        case .twoD: "2d"
+        case .oneD: "1d"
+        }
+        return optimizer.rawValue + suffix
+    }
+
+    /// The published name of the same update (`sgd4d`, `sgd2d`, `sgd1d`), for the fusion rules.
+    var publishedName: String {
+        switch shape {
+        case .fourD: "sgd4d"
+        case .twoD: "sgd2d"
+        case .oneD: "sgd1d"
+        }
+    }
+}
+
 /// One entry of a lowered program: the published model's op vocabulary (GENESYS-MODEL.md §2.1 R1).
 public enum Operation: Sendable, Hashable {
     /// `conv_bias` or `conv` (without bias).
@@ -117,6 +187,21 @@ public enum Operation: Sendable, Hashable {
     case averagePool(PoolOp)
     case globalAveragePool(PoolOp)
     case softmax(SoftmaxOp)
+    /// `mean_var`: batch mean and inverse standard deviation per channel.
+    case meanVariance(ElementwiseOp)
+    /// `batch_norm`: apply the batch statistics, scale and offset.
+    case batchNorm(ElementwiseOp)
+    /// `batchnorm_grad_x_mu`: the whole batch-norm backward pass.
+    case batchNormBackward(ElementwiseOp)
+    /// `relu_grad`.
+    case reluGradient(ElementwiseOp)
+    /// `reduce_sum` over the batch.
+    case reduceSum(ReductionOp)
+    /// `sgd4d`, `sgd2d`, `sgd1d` (or the momentum and Adam updates).
+    case weightUpdate(WeightUpdateOp)
+    case maxPoolGradient(PoolOp)
+    case averagePoolGradient(PoolOp)
+    case globalAveragePoolGradient(PoolOp)
     /// An op the model gives no cost, named as in the published programs (e.g. `coarse_flatten`).
     case zeroCost(String)
 
@@ -131,21 +216,33 @@ public enum Operation: Sendable, Hashable {
         case .averagePool: "avg_pool"
         case .globalAveragePool: "global_avg_pool"
         case .softmax: "softmax"
+        case .meanVariance: "mean_var"
+        case .batchNorm: "batch_norm"
+        case .batchNormBackward: "batchnorm_grad_x_mu"
+        case .reluGradient: "relu_grad"
+        case .reduceSum: "reduce_sum"
+        case .weightUpdate(let op): op.name
+        case .maxPoolGradient: "max_pool_grad"
+        case .averagePoolGradient: "average_pool_grad"
+        case .globalAveragePoolGradient: "global_average_pool_grad"
         case .zeroCost(let name): name
         }
+    }
+
+    /// The op's name in the published vocabulary (weight updates under their SGD names).
+    var publishedName: String {
+        if case .weightUpdate(let op) = self { return op.publishedName }
+        return name
     }
 
     /// Which unit runs it.
     public var unit: ExecutionUnit {
         switch self {
         case .convolution, .gemm: .systolic
-        case .relu, .elementwiseAdd, .maxPool, .averagePool, .globalAveragePool, .softmax: .simd
         case .zeroCost: .none
+        default: .simd
         }
     }
-
-    /// Whether the next op's input width follows this op in rule R3 (SA ops read `bw_a` inputs).
-    var consumesActivationWidth: Bool { unit == .systolic }
 }
 
 /// The unit an op runs on. Zero-cost ops run nowhere.
