@@ -40,38 +40,42 @@ extension Network {
         var entries: [ProgramEntry] = []
         entries.reserveCapacity(layers.count)
         for (index, layer) in layers.enumerated() {
-            let x = inputShape(layer)
-            let y = shapes[index]
-            let operation: Operation
-            switch layer.kind {
-            case .convolution(let outputChannels, let kh, let kw, let stride, let padding, let bias):
-                operation = .convolution(ConvolutionOp(
-                    outputChannels: outputChannels, inputChannels: x.channels, kernelHeight: kh, kernelWidth: kw,
-                    outputHeight: y.height, outputWidth: y.width, batch: 1, stride: stride, padding: padding,
-                    hasBias: bias || foldedInto[index]))
-            case .batchNorm:
-                continue
-            case .relu:
-                operation = .relu(ElementwiseOp(channels: x.channels, height: x.height, width: x.width))
-            case .add:
-                operation = .elementwiseAdd(ElementwiseOp(channels: x.channels, height: x.height, width: x.width))
-            case .maxPool(let kernel, let stride, _):
-                operation = .maxPool(PoolOp(channels: x.channels, outputHeight: y.height, outputWidth: y.width,
-                                            kernelHeight: kernel, kernelWidth: kernel, stride: stride))
-            case .averagePool(let kernel, let stride, _):
-                operation = .averagePool(PoolOp(channels: x.channels, outputHeight: y.height, outputWidth: y.width,
-                                                kernelHeight: kernel, kernelWidth: kernel, stride: stride))
-            case .globalAveragePool:
-                operation = .globalAveragePool(.global(channels: x.channels, inputHeight: x.height, inputWidth: x.width))
-            case .flatten:
-                operation = .zeroCost("coarse_flatten")
-            case .fullyConnected(let outputFeatures, let bias):
-                operation = .gemm(GEMMOp(outputs: outputFeatures, inputs: x.elements, batch: 1, hasBias: bias))
-            case .softmax:
-                operation = .softmax(SoftmaxOp(classes: x.elements))
-            }
+            guard let operation = Network.inferenceOperation(layer.kind, input: inputShape(layer), output: shapes[index],
+                                                             foldedBias: foldedInto[index]) else { continue }
             entries.append(ProgramEntry(name: layer.name, operation: operation))
         }
         return .success(Program(name: name, entries: entries))
+    }
+
+    /// The published op of one layer for inference (nil for a batch norm, which folds away).
+    static func inferenceOperation(_ kind: LayerKind, input x: TensorShape, output y: TensorShape,
+                                   foldedBias: Bool = false) -> Operation? {
+        switch kind {
+        case .convolution(let outputChannels, let kh, let kw, let stride, let padding, let bias):
+            .convolution(ConvolutionOp(
+                outputChannels: outputChannels, inputChannels: x.channels, kernelHeight: kh, kernelWidth: kw,
+                outputHeight: y.height, outputWidth: y.width, batch: 1, stride: stride, padding: padding,
+                hasBias: bias || foldedBias))
+        case .batchNorm:
+            nil
+        case .relu:
+            .relu(ElementwiseOp(channels: x.channels, height: x.height, width: x.width))
+        case .add:
+            .elementwiseAdd(ElementwiseOp(channels: x.channels, height: x.height, width: x.width))
+        case .maxPool(let kernel, let stride, _):
+            .maxPool(PoolOp(channels: x.channels, outputHeight: y.height, outputWidth: y.width,
+                            kernelHeight: kernel, kernelWidth: kernel, stride: stride))
+        case .averagePool(let kernel, let stride, _):
+            .averagePool(PoolOp(channels: x.channels, outputHeight: y.height, outputWidth: y.width,
+                                kernelHeight: kernel, kernelWidth: kernel, stride: stride))
+        case .globalAveragePool:
+            .globalAveragePool(.global(channels: x.channels, inputHeight: x.height, inputWidth: x.width))
+        case .flatten:
+            .zeroCost("coarse_flatten")
+        case .fullyConnected(let outputFeatures, let bias):
+            .gemm(GEMMOp(outputs: outputFeatures, inputs: x.elements, batch: 1, hasBias: bias))
+        case .softmax:
+            .softmax(SoftmaxOp(classes: x.elements))
+        }
     }
 }
