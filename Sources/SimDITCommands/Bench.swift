@@ -24,18 +24,23 @@ struct Bench: ParsableCommand {
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
     }
 
-    /// The built-in cases: ResNet-50 inference at batch 1 on every inference preset.
+    /// The built-in cases: ResNet-50 inference at batch 1 on every inference preset, and one
+    /// ResNet-50 training iteration at batch 32 on every training preset.
     static func cases() -> [(name: String, program: Program, architecture: Architecture, options: SimulationOptions)] {
-        guard let resnet50 = Zoo.named("resnet50"), let program = try? resnet50.inferenceProgram().get() else { return [] }
-        return Presets.all.filter { $0.name.hasPrefix("genesys-inference-") }.map { preset in
-            ("resnet50 inference b1 on \(preset.name)", program, preset, SimulationOptions(batch: 1))
+        guard let resnet50 = Zoo.named("resnet50"), let inference = try? resnet50.inferenceProgram().get(),
+              let training = try? resnet50.trainingProgram().get() else { return [] }
+        let inferenceCases = Presets.all.filter { $0.name.hasPrefix("genesys-inference-") }.map { preset in
+            ("resnet50 inference b1 on \(preset.name)", inference, preset, SimulationOptions(mode: .inference, batch: 1))
         }
+        let trainingCases = Presets.all.filter { $0.name.hasPrefix("genesys-training-") }.map { preset in
+            ("resnet50 training b32 on \(preset.name)", training, preset, SimulationOptions(mode: .training, batch: 32))
+        }
+        return inferenceCases + trainingCases
     }
 
     func run() throws {
         let clock = ContinuousClock()
         var rows: [[String]] = []
-        var medians: [Double] = []
         for benchCase in Self.cases() {
             var checksum = 0.0
             for _ in 0..<warmup {
@@ -54,7 +59,6 @@ struct Bench: ParsableCommand {
             samples.sort()
             let median = samples.count % 2 == 1
                 ? samples[samples.count / 2] : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
-            medians.append(median)
             rows.append([benchCase.name, String(format3(median)), String(format3(samples[0])), "\(repetitions)",
                          checksum > 0 ? "ok" : "failed"])
         }

@@ -7,11 +7,11 @@ import SimDITFiles
 public struct SimDITCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "simdit",
-        abstract: "Performance analysis of CNNs on GeneSys systolic-array + SIMD accelerators.",
+        abstract: "Performance analysis of CNN inference and training on GeneSys systolic-array + SIMD accelerators.",
         discussion: """
             Cycles (compute and stall, systolic array and SIMD), DRAM traffic by data kind, SRAM \
-            accesses by buffer and op counts, per layer and in total, from the published SimDIT \
-            performance model (variant 'simdit').
+            accesses by buffer and op counts, per layer, per op category and in total, for inference \
+            or one training iteration, from the published SimDIT performance model (variant 'simdit').
             """,
         version: "0.1.0",
         subcommands: [Simulate.self, PresetsCommand.self, NetworksCommand.self, Bench.self]
@@ -34,3 +34,4 @@ extension FileHandle: @retroactive TextOutputStream {
 extension ExecutionMode: ExpressibleByArgument {}
 extension ModelVariant: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
+extension Optimizer: ExpressibleByArgument {}

@@ -8,29 +8,39 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate a network on an architecture and report cycles, data movement and ops.",
         discussion: """
-            With neither --arch nor --network: ResNet-50 inference at batch 1 on genesys-inference-08 \
-            (64×64 array), summary only. The table format otherwise prints one row per layer, then the \
-            summary (cycles by op type, non-convolution share, DRAM traffic, SRAM accesses, ops).
+            With no options: one ResNet-50 training iteration at batch 32 on genesys-training-08 (64×64 \
+            array), summary only. Inference defaults to genesys-inference-08 at batch 1. The table format \
+            otherwise prints one row per program entry, then the summary (cycles by op category with \
+            shares, the non-convolution share, DRAM traffic, SRAM accesses, ops).
             Examples:
-              simdit simulate --arch genesys-inference-01 --network resnet18 --batch 4
-              simdit simulate --arch my-arch.yaml --network my-net.yaml --format json --output run.json
+              simdit simulate --mode inference --arch genesys-inference-01 --network resnet18 --batch 4
+              simdit simulate --arch genesys-training-05 --optimizer adam --format json --output run.json
+              simdit simulate --arch my-arch.yaml --network my-net.yaml --mode training --batch 16
             """
     )
 
-    static let defaultArchitecture = "genesys-inference-08"
     static let defaultNetwork = "resnet50"
 
-    @Option(name: .long, help: "A preset name (see 'simdit presets') or an architecture YAML file. (default: \(defaultArchitecture))")
+    static func defaultArchitecture(_ mode: ExecutionMode) -> String {
+        mode == .training ? "genesys-training-08" : "genesys-inference-08"
+    }
+
+    static func defaultBatch(_ mode: ExecutionMode) -> Int { mode == .training ? 32 : 1 }
+
+    @Option(name: .long, help: "A preset name (see 'simdit presets') or an architecture YAML file. (default: genesys-training-08 for training, genesys-inference-08 for inference)")
     var arch: String?
 
     @Option(name: .long, help: "A built-in network (see 'simdit networks') or a network YAML file. (default: \(defaultNetwork))")
     var network: String?
 
-    @Option(name: .long, help: "inference (training arrives with the training model).")
-    var mode: ExecutionMode = .inference
+    @Option(name: .long, help: "training (one iteration: forward, loss, backward, weight update) or inference.")
+    var mode: ExecutionMode = .training
 
-    @Option(name: .long, help: "Batch size (samples per run).")
-    var batch: Int = 1
+    @Option(name: .long, help: "Batch size (samples per run). (default: 32 for training, 1 for inference)")
+    var batch: Int?
+
+    @Option(name: .long, help: "Weight-update rule for training: sgd (the published model), momentum or adam.")
+    var optimizer: Optimizer = .sgd
 
     @Option(name: .long, help: "Model variant: simdit (the published model, quirks included).")
     var variant: ModelVariant = .simdit
@@ -48,13 +58,16 @@ struct Simulate: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard batch > 0 else { throw ValidationError("--batch must be a positive whole number, got \(batch)") }
+        if let batch, batch <= 0 { throw ValidationError("--batch must be a positive whole number, got \(batch)") }
+        if mode == .inference && optimizer != .sgd {
+            throw ValidationError("--optimizer applies to --mode training only")
+        }
     }
 
     func run() throws {
         let loadedArchitecture: LoadedArchitecture
         let loadedNetwork: NetworkFile.Loaded
-        switch (InputResolver.architecture(arch ?? Self.defaultArchitecture),
+        switch (InputResolver.architecture(arch ?? Self.defaultArchitecture(mode)),
                 InputResolver.network(network ?? Self.defaultNetwork)) {
         case (.success(let a), .success(let n)):
             loadedArchitecture = a
@@ -64,16 +77,16 @@ struct Simulate: ParsableCommand {
         case (.failure(let error), _), (_, .failure(let error)):
             throw fail(error.diagnostics)
         }
-        guard mode == .inference else {
-            throw fail([Diagnostic("--mode training is not available yet: this simdit models inference only",
-                                   file: "<command line>", keyPath: "--mode")])
-        }
+        let graph = loadedNetwork.network
+        let lowered = mode == .training
+            ? graph.trainingProgram(optimizer: optimizer, variant: variant) : graph.inferenceProgram()
         let program: Program
-        switch loadedNetwork.network.inferenceProgram() {
-        case .success(let lowered): program = lowered
+        switch lowered {
+        case .success(let built): program = built
         case .failure(let error): throw fail(loadedNetwork.diagnostics(for: error.issues))
         }
-        let options = SimulationOptions(variant: variant, mode: mode, batch: batch, fusion: fusion)
+        let options = SimulationOptions(variant: variant, mode: mode, batch: batch ?? Self.defaultBatch(mode),
+                                        fusion: fusion, optimizer: optimizer)
         let result: NetworkResult
         do {
             result = try Simulator.run(program, on: loadedArchitecture.architecture, options: options)

@@ -50,14 +50,49 @@ struct CommandLineTests {
     @Test func defaultRunPrintsTheSummary() throws {
         let run = try SimDIT.run(["simulate"])
         #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains(
+            "resnet50 on genesys-training-08 (64×64 array), training (one iteration, sgd), batch 32"))
+        // The paper's headline: non-convolution ops are 59.5 % of ResNet-50 training on 64×64.
+        let share = run.standardOutput.split(separator: "\n").first { $0.hasPrefix("non-convolution share") }
+        #expect(share?.hasSuffix("59.5 %") == true, "\(String(describing: share))")
+        #expect(run.standardOutput.contains("cycles by op category"))
+        #expect(!run.standardOutput.contains("conv1.dW"))  // summary only
+    }
+
+    @Test func inferenceDefaultsToTheInferenceDesign() throws {
+        let run = try SimDIT.run(["simulate", "--mode", "inference", "--summary"])
+        #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("resnet50 on genesys-inference-08 (64×64 array), inference, batch 1"))
-        #expect(run.standardOutput.contains("non-convolution share"))
-        #expect(run.standardOutput.contains("cycles by op type"))
+    }
+
+    @Test func trainingJSONGroupsCyclesByCategory() throws {
+        let run = try SimDIT.run(["simulate", "--arch", "genesys-training-05", "--batch", "8", "--optimizer", "adam",
+                                  "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let root = try jsonObject(run.standardOutput)
+        #expect(root["optimizer"] as? String == "adam")
+        let breakdown = try #require(root["breakdown"] as? [String: Any])
+        for category in ["forward_convolution", "data_gradient_convolution", "weight_gradient_convolution",
+                         "fully_connected", "batch_norm_statistics", "batch_norm_apply", "batch_norm_backward", "relu",
+                         "relu_gradient", "elementwise_add", "pooling", "pooling_gradient", "weight_update", "reductions"] {
+            #expect(breakdown[category] is NSNumber, "breakdown.\(category)")
+        }
+        let share = try #require((root["non_conv_share"] as? NSNumber)?.doubleValue)
+        let total = try #require(((root["total"] as? [String: Any])?["cycles"] as? NSNumber)?.doubleValue)
+        let simd = try #require((((root["total"] as? [String: Any])?["simd"] as? [String: Any])?["cycles"] as? NSNumber)?.doubleValue)
+        #expect(abs(share - simd / total) < 1e-12)
+        let layers = try #require(root["layers"] as? [[String: Any]])
+        #expect(layers.contains { $0["op"] as? String == "adam4d" })
+    }
+
+    @Test func optimizerNeedsTraining() throws {
+        let run = try SimDIT.run(["simulate", "--mode", "inference", "--optimizer", "adam"])
+        #expect(run.status != 0 && run.standardError.contains("--optimizer applies to --mode training only"))
     }
 
     @Test func jsonHasTheContractKeys() throws {
-        let run = try SimDIT.run(["simulate", "--arch", "genesys-inference-01", "--network", "resnet18", "--batch", "4",
-                                  "--format", "json"])
+        let run = try SimDIT.run(["simulate", "--mode", "inference", "--arch", "genesys-inference-01", "--network",
+                                  "resnet18", "--batch", "4", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
         let root = try jsonObject(run.standardOutput)
         #expect(root["schema"] as? String == "simdit.simulation/1")
@@ -88,12 +123,15 @@ struct CommandLineTests {
     @Test func csvAndOutputFile() throws {
         let directory = try temporaryDirectory()
         let path = directory.appendingPathComponent("run.csv").path
-        let run = try SimDIT.run(["simulate", "--network", "resnet18", "--format", "csv", "--output", path])
+        let run = try SimDIT.run(["simulate", "--mode", "inference", "--network", "resnet18", "--format", "csv",
+                                  "--output", path])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.isEmpty)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasPrefix("index,name,op,unit"))
-        #expect(text.split(separator: "\n").count == 51)
+        let rows = text.split(separator: "\n")
+        #expect(rows.filter { $0.first?.isNumber == true }.count == 49)
+        #expect(rows.contains { $0.hasPrefix(",non_convolution,") })
     }
 
     @Test func unwritableOutputLeavesNoFile() throws {
@@ -109,8 +147,9 @@ struct CommandLineTests {
         #expect(shown.status == 0)
         let path = directory.appendingPathComponent("arch.yaml").path
         try shown.standardOutput.write(toFile: path, atomically: true, encoding: .utf8)
-        let fromFile = try SimDIT.run(["simulate", "--arch", path, "--format", "json"])
-        let fromPreset = try SimDIT.run(["simulate", "--arch", "genesys-inference-05", "--format", "json"])
+        let fromFile = try SimDIT.run(["simulate", "--mode", "inference", "--arch", path, "--format", "json"])
+        let fromPreset = try SimDIT.run(["simulate", "--mode", "inference", "--arch", "genesys-inference-05",
+                                         "--format", "json"])
         #expect(fromFile.status == 0, "\(fromFile.standardError)")
         let a = try jsonObject(fromFile.standardOutput)["total"] as? [String: Any]
         let b = try jsonObject(fromPreset.standardOutput)["total"] as? [String: Any]
@@ -165,7 +204,7 @@ struct CommandLineTests {
         let text = shown.standardOutput.replacingOccurrences(of: "vmem_capacity_bits: 524288", with: "vmem_capacity_bits: 1024")
         let path = directory.appendingPathComponent("small-vmem.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let run = try SimDIT.run(["simulate", "--arch", path])
+        let run = try SimDIT.run(["simulate", "--mode", "inference", "--arch", path])
         #expect(run.status == 1)
         #expect(run.standardError.contains("VMEM too small: buffers.vmem_capacity_bits = 1024 bits, the minimum is 25088 bits"))
         #expect(run.standardError.contains("\(path):25:23: error:"))
@@ -176,6 +215,7 @@ struct CommandLineTests {
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("median (µs)"))
         #expect(run.standardOutput.split(separator: "\n").filter { $0.contains("resnet50 inference") }.count == 13)
+        #expect(run.standardOutput.split(separator: "\n").filter { $0.contains("resnet50 training") }.count == 8)
         #expect(!run.standardOutput.contains("failed"))
     }
 }

@@ -109,18 +109,24 @@ public struct NetworkResult: Sendable, Hashable {
     /// The column sums of `layers`.
     public var total: Counts
 
-    /// Cycles by category, in the order of `OperationCategory.allCases`, categories with no op left out.
-    public var cyclesByCategory: [(category: OperationCategory, cycles: Double)] {
-        var sums = [Double](repeating: 0, count: OperationCategory.allCases.count)
+    /// The layers' counts summed by category, in the order of `OperationCategory.allCases`;
+    /// categories with no op are left out.
+    public var countsByCategory: [(category: OperationCategory, counts: Counts)] {
+        var sums = [Counts](repeating: Counts(), count: OperationCategory.allCases.count)
         var present = [Bool](repeating: false, count: OperationCategory.allCases.count)
         for layer in layers {
             let slot = OperationCategory.allCases.firstIndex(of: layer.category) ?? 0
-            sums[slot] += layer.counts.cycles
+            sums[slot] += layer.counts
             present[slot] = true
         }
         return OperationCategory.allCases.enumerated().compactMap { slot, category in
             present[slot] ? (category, sums[slot]) : nil
         }
+    }
+
+    /// Cycles by category (see `countsByCategory`).
+    public var cyclesByCategory: [(category: OperationCategory, cycles: Double)] {
+        countsByCategory.map { ($0.category, $0.counts.cycles) }
     }
 
     /// The share of total cycles spent outside convolutions and fully-connected layers (§7).

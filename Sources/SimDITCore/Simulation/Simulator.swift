@@ -13,12 +13,17 @@ public struct SimulationOptions: Sendable, Hashable {
     public var batch: Int
     /// Keep a convolution's output on chip for the SIMD op that consumes it (§4.6).
     public var fusion: Bool
+    /// The weight-update rule the training program was derived with (reported; the program
+    /// carries it in its update ops).
+    public var optimizer: Optimizer
 
-    public init(variant: ModelVariant = .simdit, mode: ExecutionMode = .inference, batch: Int = 1, fusion: Bool = false) {
+    public init(variant: ModelVariant = .simdit, mode: ExecutionMode = .inference, batch: Int = 1, fusion: Bool = false,
+                optimizer: Optimizer = .sgd) {
         self.variant = variant
         self.mode = mode
         self.batch = batch
         self.fusion = fusion
+        self.optimizer = optimizer
     }
 }
 

@@ -42,6 +42,7 @@ public struct SimulationReport {
             ("batch", .integer(options.batch)),
             ("variant", .string(options.variant.rawValue)),
             ("fusion", .bool(options.fusion)),
+            ("optimizer", options.mode == .training ? .string(options.optimizer.rawValue) : .null),
             ("units", .object([
                 ("cycles", .string("clock cycles (fractional in the simdit variant: real-valued tile counts)")),
                 ("bytes", .string("bytes of 8 bits")),
@@ -49,6 +50,9 @@ public struct SimulationReport {
             ])),
             ("total", Self.countsObject(result.total, includeSIMDOperations: true)),
             ("breakdown", .object(result.cyclesByCategory.map { ($0.category.rawValue, .number($0.cycles)) })),
+            ("breakdown_share", .object(result.cyclesByCategory.map {
+                ($0.category.rawValue, .number(result.total.cycles > 0 ? $0.cycles / result.total.cycles : 0))
+            })),
             ("non_conv_share", .number(result.nonConvolutionShare)),
             ("layers", .array(result.layers.map(layerObject))),
         ])
@@ -143,10 +147,15 @@ public struct SimulationReport {
         "systolic_compute_cycles", "systolic_stall_cycles", "simd_compute_cycles", "simd_stall_cycles", "cycles",
         "dram_filter_bytes", "dram_ifmap_bytes", "dram_psum_bytes", "dram_ofmap_bytes", "dram_bias_bytes", "dram_bytes",
         "sram_wbuf_bytes", "sram_ibuf_bytes", "sram_obuf_bytes", "sram_bbuf_bytes", "sram_vmem_bytes", "sram_imm_bytes",
-        "sram_instruction_bytes", "macs", "ops",
+        "sram_instruction_bytes", "macs", "ops", "cycle_share",
     ]
 
+    /// One row per program entry, a `total` row, then one `category` row per op category and a
+    /// `non_convolution` row (the `category` column names the group; `cycle_share` is the share of
+    /// total cycles).
     public func csv() -> String {
+        let all = result.total.cycles
+        func share(_ counts: Counts) -> String { JSONValue.format(all > 0 ? counts.cycles / all : 0) }
         var lines = [Self.csvColumns.joined(separator: ",")]
         for layer in result.layers {
             var tile = [String](repeating: "", count: 9)
@@ -163,10 +172,19 @@ public struct SimulationReport {
             }
             let head = [String(layer.index), Self.csvField(layer.name), layer.operation, layer.unit.rawValue,
                         layer.category.rawValue, String(layer.fused), String(layer.outputBits)]
-            lines.append((head + tile + Self.csvCounts(layer.counts)).joined(separator: ","))
+            lines.append((head + tile + Self.csvCounts(layer.counts) + [share(layer.counts)]).joined(separator: ","))
         }
-        let totalHead = ["", "total", "", "", "", "", ""] + [String](repeating: "", count: 9)
-        lines.append((totalHead + Self.csvCounts(result.total)).joined(separator: ","))
+        let blankTile = [String](repeating: "", count: 9)
+        func summaryRow(_ name: String, _ category: String, _ counts: Counts) -> String {
+            (["", name, "", "", category, "", ""] + blankTile + Self.csvCounts(counts) + [share(counts)]).joined(separator: ",")
+        }
+        lines.append(summaryRow("total", "", result.total))
+        var nonConvolution = Counts()
+        for (category, counts) in result.countsByCategory {
+            lines.append(summaryRow("category", category.rawValue, counts))
+            if !category.isConvolution { nonConvolution += counts }
+        }
+        lines.append(summaryRow("non_convolution", "non_convolution", nonConvolution))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -222,8 +240,8 @@ public struct SimulationReport {
         let total = result.total
         let options = result.options
         var out = "\(result.programName) on \(architecture.name) (\(architecture.arrayRows)×\(architecture.arrayColumns) array), "
-        out += "\(options.mode.rawValue), batch \(options.batch), model \(options.variant.rawValue), "
-        out += "fusion \(options.fusion ? "on" : "off")\n\n"
+        out += options.mode == .training ? "training (one iteration, \(options.optimizer.rawValue))" : "inference"
+        out += ", batch \(options.batch), model \(options.variant.rawValue), fusion \(options.fusion ? "on" : "off")\n\n"
         let all = total.cycles
         var rows: [[String]] = [
             ["total", Format.grouped(all), "cycles", "100.0 %"],
@@ -233,7 +251,7 @@ public struct SimulationReport {
              Format.percent(total.systolicStallCycles, of: all)],
             ["  SIMD compute", Format.grouped(total.simdComputeCycles), "cycles", Format.percent(total.simdComputeCycles, of: all)],
             ["  SIMD stall", Format.grouped(total.simdStallCycles), "cycles", Format.percent(total.simdStallCycles, of: all)],
-            ["cycles by op type", "", "", ""],
+            ["cycles by op category", "", "", ""],
         ]
         for (category, cycles) in result.cyclesByCategory {
             rows.append(["  " + category.title, Format.grouped(cycles), "cycles", Format.percent(cycles, of: all)])
