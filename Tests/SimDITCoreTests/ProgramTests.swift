@@ -99,15 +99,18 @@ struct ProgramTests {
         #expect(byLayer[3]?.first?.message.contains("one shape") == true)
     }
 
-    @Test func unfoldableBatchNormIsAnIssue() {
+    @Test func batchNormFoldsOnlyIntoItsOwnConvolution() throws {
         let network = Network(name: "bn", input: TensorShape(channels: 3, height: 8, width: 8), layers: [
-            Layer(name: "relu", kind: .relu, inputs: ["input"]),
-            Layer(name: "bn", kind: .batchNorm, inputs: ["relu"]),
+            Layer(name: "conv", kind: .convolution(outputChannels: 16, kernelHeight: 3, kernelWidth: 3, stride: 1,
+                                                   padding: 1, bias: false), inputs: ["input"]),
+            Layer(name: "bn1", kind: .batchNorm, inputs: ["conv"]),
+            Layer(name: "relu", kind: .relu, inputs: ["bn1"]),
+            Layer(name: "bn2", kind: .batchNorm, inputs: ["relu"]),
         ])
-        guard case .failure(let error) = network.inferenceProgram() else {
-            Issue.record("expected a fold error")
-            return
-        }
-        #expect(error.issues.first?.layerIndex == 1)
+        let program = try network.inferenceProgram().get()
+        #expect(program.entries.map(\.operation.name) == ["conv_bias", "relu", "batch_norm"])
+        #expect(program.entries.last?.name == "bn2")
+        let result = try Simulator.run(program, on: try #require(Presets.named("genesys-inference-01")))
+        #expect(result.layers.last?.category == .batchNormApply)
     }
 }

@@ -301,3 +301,26 @@ struct TrainingSIMDVectorTests {
         if case .simd(let t)? = result.tile { #expect(t.inputWidth == 29) }
     }
 }
+
+@Suite("Optimizers: extra state tensors and SIMD work per element")
+struct OptimizerTests {
+    @Test func stateTrafficAndWorkScaleWithTheRule() throws {
+        let shape = WeightUpdateOp.Shape.fourD(outputChannels: 256, inputChannels: 128, height: 3, width: 3)
+        func run(_ optimizer: Optimizer) throws -> Counts {
+            try evaluate(.weightUpdate(WeightUpdateOp(shape: shape, optimizer: optimizer)), on: "genesys-training-08",
+                         mode: .training, batch: 32, outputBits: 32).counts
+        }
+        let sgd = try run(.sgd), momentum = try run(.momentum), adam = try run(.adam)
+        let elements = 256.0 * 128 * 3 * 3
+        // Reads: p, g (+ v) (+ m, v); writes: p (+ v) (+ m, v); all 32-bit here.
+        #expect(sgd.dram.ifmapBits == 2 * elements * 32 && sgd.dram.ofmapBits == elements * 32)
+        #expect(momentum.dram.ifmapBits == 3 * elements * 32 && momentum.dram.ofmapBits == 2 * elements * 32)
+        #expect(adam.dram.ifmapBits == 4 * elements * 32 && adam.dram.ofmapBits == 3 * elements * 32)
+        // Ops: 2, 4 and 10 + one inverse square root (latency 11 in training) per element.
+        #expect(sgd.ops == 2 * elements && sgd.simdOperations.elementSteps == 2 * elements)
+        #expect(momentum.ops == 4 * elements && momentum.simdOperations.multiply == 2 * elements)
+        #expect(adam.simdOperations.inverseSquareRoot == elements && adam.ops == (10 + 11) * elements)
+        #expect(sgd.simdComputeCycles < momentum.simdComputeCycles && momentum.simdComputeCycles < adam.simdComputeCycles)
+        #expect(sgd.simdStallCycles < momentum.simdStallCycles && momentum.simdStallCycles < adam.simdStallCycles)
+    }
+}

@@ -1,6 +1,7 @@
 extension Network {
     /// Lowers the graph to the ordered program the model runs, for inference (GENESYS-MODEL.md
-    /// §2.2–2.3): batch norm folds into the convolution it follows (which then has a bias), flatten
+    /// §2.2–2.3): batch norm folds into the convolution it follows (which then has a bias) or, after
+    /// anything else, applies its stored statistics on the SIMD unit; flatten
     /// costs nothing (`coarse_flatten`), a fully-connected layer becomes a GEMM with `N` = input
     /// features and `M` = 1 (batch marker), a global pool takes its input as the window.
     public func inferenceProgram() -> Result<Program, NetworkError> {
@@ -21,26 +22,30 @@ extension Network {
             guard let producer = layer.inputs.first, let index = indexByName[producer] else { return input }
             return shapes[index]
         }
-        // A batch norm folds into a convolution that feeds only it.
+        // A batch norm folds into a convolution that feeds only it; any other one is applied on
+        // the SIMD unit with its stored statistics (`batch_norm`, §6.5).
         var foldedInto = [Bool](repeating: false, count: layers.count)
-        var issues: [NetworkIssue] = []
+        var folded = [Bool](repeating: false, count: layers.count)
         for (index, layer) in layers.enumerated() where layer.kind == .batchNorm {
             if let producer = layer.inputs.first, let producerIndex = indexByName[producer],
                case .convolution = layers[producerIndex].kind, consumers[producerIndex] == 1 {
                 foldedInto[producerIndex] = true
-            } else {
-                issues.append(NetworkIssue(
-                    layerIndex: index, field: "inputs",
-                    message: "inference folds batch_norm into the convolution before it; '\(layer.name)' must take "
-                        + "the output of a conv layer that feeds nothing else"))
+                folded[index] = true
             }
         }
-        guard issues.isEmpty else { return .failure(NetworkError(issues: issues)) }
 
         var entries: [ProgramEntry] = []
         entries.reserveCapacity(layers.count)
         for (index, layer) in layers.enumerated() {
-            guard let operation = Network.inferenceOperation(layer.kind, input: inputShape(layer), output: shapes[index],
+            let x = inputShape(layer)
+            if layer.kind == .batchNorm {
+                if !folded[index] {
+                    entries.append(ProgramEntry(name: layer.name, operation: .batchNorm(
+                        ElementwiseOp(channels: x.channels, height: x.height, width: x.width))))
+                }
+                continue
+            }
+            guard let operation = Network.inferenceOperation(layer.kind, input: x, output: shapes[index],
                                                              foldedBias: foldedInto[index]) else { continue }
             entries.append(ProgramEntry(name: layer.name, operation: operation))
         }
