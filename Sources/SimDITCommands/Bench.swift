@@ -19,6 +19,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Untimed runs per case before timing.")
     var warmup: Int = 20
 
+    @Option(name: .long, help: "Only the cases whose name contains this text (e.g. 'training', 'inference-08').")
+    var filter: String?
+
     func validate() throws {
         guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
@@ -41,7 +44,11 @@ struct Bench: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         var rows: [[String]] = []
-        for benchCase in Self.cases() {
+        let cases = Self.cases().filter { filter.map($0.name.contains) ?? true }
+        guard !cases.isEmpty else {
+            throw ValidationError("no bench case matches --filter '\(filter ?? "")'")
+        }
+        for benchCase in cases {
             var checksum = 0.0
             for _ in 0..<warmup {
                 checksum += (try? Simulator.run(benchCase.program, on: benchCase.architecture, options: benchCase.options))?
