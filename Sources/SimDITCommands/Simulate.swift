@@ -42,6 +42,9 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Weight-update rule for training: sgd (the published model), momentum or adam.")
     var optimizer: Optimizer = .sgd
 
+    @Option(name: .long, help: "Technology library for energy, power and runtime: a built-in name (generic-45nm) or a technology YAML file.")
+    var tech: String = "generic-45nm"
+
     @Option(name: .long, help: "Model variant: simdit (the published model, quirks included).")
     var variant: ModelVariant = .simdit
 
@@ -93,7 +96,19 @@ struct Simulate: ParsableCommand {
         } catch {
             throw fail(error.issues.map { Self.diagnostic($0, loadedArchitecture, loadedNetwork) })
         }
-        let report = SimulationReport(result: result, architecture: loadedArchitecture.architecture)
+        let technology: TechnologyFile
+        switch InputResolver.technology(tech) {
+        case .success(let file): technology = file
+        case .failure(let error): throw fail(error.diagnostics)
+        }
+        let energy: EnergyReport
+        do {
+            energy = try EnergyModel(architecture: loadedArchitecture.architecture, library: technology.library, mode: mode)
+                .report(result)
+        } catch {
+            throw fail([Diagnostic(error.description, file: "<command line>", keyPath: "--tech")])
+        }
+        let report = SimulationReport(result: result, architecture: loadedArchitecture.architecture, energy: energy)
         // The bare default run prints its summary; naming a network or architecture adds the rows.
         let text = report.render(format, summaryOnly: summary || (arch == nil && network == nil))
         if let output {

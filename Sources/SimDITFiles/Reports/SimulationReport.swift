@@ -10,10 +10,13 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 public struct SimulationReport {
     public var result: NetworkResult
     public var architecture: Architecture
+    /// Energy, runtime and power, when a technology library was given.
+    public var energy: EnergyReport?
 
-    public init(result: NetworkResult, architecture: Architecture) {
+    public init(result: NetworkResult, architecture: Architecture, energy: EnergyReport? = nil) {
         self.result = result
         self.architecture = architecture
+        self.energy = energy
     }
 
     public func render(_ format: ReportFormat, summaryOnly: Bool = false) -> String {
@@ -48,17 +51,40 @@ public struct SimulationReport {
                 ("bytes", .string("bytes of 8 bits")),
                 ("ops", .string("2 per MAC on the systolic array; SIMD ops weighted by latency (published op count)")),
             ])),
-            ("total", Self.countsObject(result.total, includeSIMDOperations: true)),
+            ("technology", energy.map { .string($0.library) } ?? .null),
+            ("total", totalObject()),
             ("breakdown", .object(result.cyclesByCategory.map { ($0.category.rawValue, .number($0.cycles)) })),
             ("breakdown_share", .object(result.cyclesByCategory.map {
                 ($0.category.rawValue, .number(result.total.cycles > 0 ? $0.cycles / result.total.cycles : 0))
             })),
             ("non_conv_share", .number(result.nonConvolutionShare)),
-            ("layers", .array(result.layers.map(layerObject))),
+            ("layers", .array(result.layers.enumerated().map { layerObject($1, position: $0) })),
         ])
     }
 
-    private func layerObject(_ layer: LayerResult) -> JSONValue {
+    private func totalObject() -> JSONValue {
+        guard case .object(var members) = Self.countsObject(result.total, includeSIMDOperations: true) else { return .null }
+        if let energy {
+            members += [
+                ("energy_pj", .number(energy.total.total)),
+                ("energy_breakdown_pj", Self.breakdownObject(energy.total)),
+                ("clock_hz", .number(energy.clockHz)),
+                ("runtime_s", .number(energy.runtimeSeconds)),
+                ("average_power_w", .number(energy.averagePowerWatts)),
+                ("leakage_power_w", .number(energy.leakageWatts)),
+                ("energy_delay_product_j_s", .number(energy.energyDelayProduct)),
+                ("effective_tops", .number(energy.teraOpsPerSecond)),
+                ("tops_per_w", .number(energy.teraOpsPerWatt)),
+            ]
+        }
+        return .object(members)
+    }
+
+    static func breakdownObject(_ breakdown: EnergyBreakdown) -> JSONValue {
+        .object(EnergyComponent.allCases.map { ($0.rawValue, .number(breakdown[$0])) })
+    }
+
+    private func layerObject(_ layer: LayerResult, position: Int) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("index", .integer(layer.index)),
             ("name", .string(layer.name)),
@@ -70,6 +96,11 @@ public struct SimulationReport {
         ]
         if case .object(let counts) = Self.countsObject(layer.counts, includeSIMDOperations: false) {
             members += counts
+        }
+        if let energy, position < energy.layers.count {
+            let breakdown = energy.layers[position]
+            members.append(("energy_pj", .number(breakdown.total)))
+            members.append(("energy_breakdown_pj", Self.breakdownObject(breakdown)))
         }
         members.append(("tile", layer.tile.map(Self.tileObject) ?? .null))
         return .object(members)
@@ -156,8 +187,13 @@ public struct SimulationReport {
     public func csv() -> String {
         let all = result.total.cycles
         func share(_ counts: Counts) -> String { JSONValue.format(all > 0 ? counts.cycles / all : 0) }
-        var lines = [Self.csvColumns.joined(separator: ",")]
-        for layer in result.layers {
+        let energyColumns = energy == nil ? [] : ["energy_pj"] + EnergyComponent.allCases.map { "energy_\($0.rawValue)_pj" }
+        func energyCells(_ breakdown: EnergyBreakdown?) -> [String] {
+            guard energy != nil, let breakdown else { return [] }
+            return [JSONValue.format(breakdown.total)] + breakdown.picojoules.map(JSONValue.format)
+        }
+        var lines = [(Self.csvColumns + energyColumns).joined(separator: ",")]
+        for (position, layer) in result.layers.enumerated() {
             var tile = [String](repeating: "", count: 9)
             switch layer.tile {
             case .systolic(let t)?:
@@ -172,19 +208,31 @@ public struct SimulationReport {
             }
             let head = [String(layer.index), Self.csvField(layer.name), layer.operation, layer.unit.rawValue,
                         layer.category.rawValue, String(layer.fused), String(layer.outputBits)]
-            lines.append((head + tile + Self.csvCounts(layer.counts) + [share(layer.counts)]).joined(separator: ","))
+            lines.append((head + tile + Self.csvCounts(layer.counts) + [share(layer.counts)]
+                + energyCells(energy?.layers[position])).joined(separator: ","))
         }
         let blankTile = [String](repeating: "", count: 9)
-        func summaryRow(_ name: String, _ category: String, _ counts: Counts) -> String {
-            (["", name, "", "", category, "", ""] + blankTile + Self.csvCounts(counts) + [share(counts)]).joined(separator: ",")
+        func summaryRow(_ name: String, _ category: String, _ counts: Counts, _ breakdown: EnergyBreakdown?) -> String {
+            (["", name, "", "", category, "", ""] + blankTile + Self.csvCounts(counts) + [share(counts)]
+                + energyCells(breakdown)).joined(separator: ",")
         }
-        lines.append(summaryRow("total", "", result.total))
+        lines.append(summaryRow("total", "", result.total, energy?.total))
         var nonConvolution = Counts()
+        var nonConvolutionEnergy = EnergyBreakdown()
         for (category, counts) in result.countsByCategory {
-            lines.append(summaryRow("category", category.rawValue, counts))
-            if !category.isConvolution { nonConvolution += counts }
+            var categoryEnergy = EnergyBreakdown()
+            if let energy {
+                for (position, layer) in result.layers.enumerated() where layer.category == category {
+                    categoryEnergy = categoryEnergy + energy.layers[position]
+                }
+            }
+            lines.append(summaryRow("category", category.rawValue, counts, categoryEnergy))
+            if !category.isConvolution {
+                nonConvolution += counts
+                nonConvolutionEnergy = nonConvolutionEnergy + categoryEnergy
+            }
         }
-        lines.append(summaryRow("non_convolution", "non_convolution", nonConvolution))
+        lines.append(summaryRow("non_convolution", "non_convolution", nonConvolution, nonConvolutionEnergy))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -206,17 +254,20 @@ public struct SimulationReport {
     public func table(summaryOnly: Bool = false) -> String {
         var out = ""
         if !summaryOnly {
-            let header = ["#", "layer", "op", "unit", "tile", "compute (cycles)", "stall (cycles)", "total (cycles)",
+            var header = ["#", "layer", "op", "unit", "tile", "compute (cycles)", "stall (cycles)", "total (cycles)",
                           "DRAM (KiB)", "SRAM (KiB)"]
+            if energy != nil { header.append("energy (µJ)") }
             var rows: [[String]] = []
-            for layer in result.layers {
+            for (position, layer) in result.layers.enumerated() {
                 let c = layer.counts
-                rows.append([String(layer.index), layer.name, layer.operation + (layer.fused ? "*" : ""),
-                             layer.unit.rawValue, layer.tile.map(Self.tileText) ?? "-",
-                             Format.grouped(c.computeCycles), Format.grouped(c.stallCycles), Format.grouped(c.cycles),
-                             Format.grouped(c.dram.totalBits / 8192), Format.grouped(c.sram.totalBits / 8192)])
+                var row = [String(layer.index), layer.name, layer.operation + (layer.fused ? "*" : ""),
+                           layer.unit.rawValue, layer.tile.map(Self.tileText) ?? "-",
+                           Format.grouped(c.computeCycles), Format.grouped(c.stallCycles), Format.grouped(c.cycles),
+                           Format.grouped(c.dram.totalBits / 8192), Format.grouped(c.sram.totalBits / 8192)]
+                if let energy { row.append(Format.grouped(energy.layers[position].total / 1e6)) }
+                rows.append(row)
             }
-            out += TextTable.render(header: header, rows: rows, rightAligned: [0, 5, 6, 7, 8, 9])
+            out += TextTable.render(header: header, rows: rows, rightAligned: [0, 5, 6, 7, 8, 9, 10])
             if result.layers.contains(where: \.fused) { out += "* fused: the output stays on chip for the next op\n" }
             out += "\n"
         }
@@ -270,6 +321,21 @@ public struct SimulationReport {
         }
         rows.append(["operations", Format.grouped(total.ops), "ops", ""])
         rows.append(["  systolic MACs", Format.grouped(total.macs), "MACs", ""])
+        if let energy {
+            let joules = energy.energyJoules
+            rows.append(["energy (\(energy.library))", Format.grouped(joules * 1e6), "µJ", "100.0 %"])
+            for component in EnergyComponent.allCases {
+                rows.append(["  " + component.rawValue, Format.grouped(energy.total[component] / 1e6), "µJ",
+                             Format.percent(energy.total[component], of: energy.total.total)])
+            }
+            rows.append(["runtime at \(Format.grouped(energy.clockHz / 1e6)) MHz", Format.grouped(energy.runtimeSeconds * 1e3),
+                         "ms", ""])
+            rows.append(["average power", Format.grouped(energy.averagePowerWatts), "W", ""])
+            rows.append(["  of which leakage", Format.grouped(energy.leakageWatts), "W", ""])
+            rows.append(["energy-delay product", Format.scientific(energy.energyDelayProduct), "J·s", ""])
+            rows.append(["effective throughput", Format.grouped(energy.teraOpsPerSecond), "TOPS", ""])
+            rows.append(["efficiency", Format.grouped(energy.teraOpsPerWatt), "TOPS/W", ""])
+        }
         out += TextTable.render(header: nil, rows: rows, rightAligned: [1, 3])
         return out
     }
@@ -301,6 +367,19 @@ enum Format {
 
     private static func integerText(_ whole: Double) -> String {
         whole < 9.0e18 ? String(Int64(whole)) : "\(whole)"
+    }
+
+    /// Three significant digits in scientific notation, e.g. `1.23e-4`.
+    static func scientific(_ value: Double) -> String {
+        guard value != 0, value.isFinite else { return "0" }
+        var exponent = 0
+        var mantissa = abs(value)
+        while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+        while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+        let hundredths = Int((mantissa * 100).rounded())
+        let digits = hundredths >= 1000 ? "1.00" : "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+        let adjusted = hundredths >= 1000 ? exponent + 1 : exponent
+        return (value < 0 ? "-" : "") + digits + "e" + String(adjusted)
     }
 
     /// A tile dimension: whole numbers without ".0".

@@ -35,6 +35,24 @@ public enum InputResolver {
         return NetworkFile.read(YAMLDocument.load(path: argument))
     }
 
+    /// A built-in technology library (`TechLib/*.yaml`, compiled in) or a library file.
+    public static func technology(_ argument: String) -> Result<TechnologyFile, DiagnosticError> {
+        if let builtIn = BuiltInLibraryText.all.first(where: { $0.name == argument }) {
+            return TechnologyFile.read(YAMLDocument(text: builtIn.text, file: "TechLib/\(builtIn.name).yaml"))
+        }
+        guard looksLikePath(argument) else {
+            let names = BuiltInLibraryText.all.map(\.name)
+            return .failure(DiagnosticError([Diagnostic(
+                "unknown technology library '\(argument)'\(Suggestion.didYouMean(argument, in: names))",
+                file: "<command line>", keyPath: "--tech",
+                notes: ["built-in: \(names.joined(separator: ", ")); or give the path of a technology YAML file"])]))
+        }
+        return TechnologyFile.read(YAMLDocument.load(path: argument))
+    }
+
+    /// The names of the compiled-in technology libraries.
+    public static var builtInTechnologies: [String] { BuiltInLibraryText.all.map(\.name) }
+
     static func looksLikePath(_ argument: String) -> Bool {
         argument.contains("/") || argument.hasSuffix(".yaml") || argument.hasSuffix(".yml")
             || FileManager.default.fileExists(atPath: argument)

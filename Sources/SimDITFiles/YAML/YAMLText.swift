@@ -5,7 +5,11 @@ enum YAMLText {
         let safe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "._-/+".contains($0) }
             && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
             && !(text.first.map { "-+.".contains($0) || $0.isNumber } ?? false)
-        if safe { return text }
+        return safe ? text : quoted(text)
+    }
+
+    /// A double-quoted YAML scalar.
+    static func quoted(_ text: String) -> String {
         var escaped = "\""
         for character in text {
             switch character {
