@@ -342,9 +342,21 @@ public struct SimulationReport {
 }
 
 /// Number formatting for tables.
-enum Format {
+public enum Format {
+    /// Fixed decimals with thousands separators.
+    public static func decimal(_ value: Double, places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = (scaled / scale).rounded(.towardZero)
+        let fraction = Int(scaled - whole * scale)
+        let fractionText = String(fraction)
+        let padded = String(repeating: "0", count: max(0, places - fractionText.count)) + fractionText
+        return (value < 0 && scaled > 0 ? "-" : "") + grouped(whole) + (places > 0 ? "." + padded : "")
+    }
+
     /// Thousands separators; two decimals when not whole.
-    static func grouped(_ value: Double) -> String {
+    public static func grouped(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }
         let negative = value < 0
         let magnitude = abs(value)
@@ -386,7 +398,7 @@ enum Format {
     static func plain(_ value: Double) -> String { JSONValue.format(value) }
 
     /// `part / whole` as a percentage with one decimal.
-    static func percent(_ part: Double, of whole: Double) -> String {
+    public static func percent(_ part: Double, of whole: Double) -> String {
         guard whole != 0 else { return "0.0 %" }
         let tenths = Int((part / whole * 1000).rounded())
         let magnitude = abs(tenths)

@@ -11,8 +11,8 @@ enum BuiltInLibraryText {
 version: 1
 name: generic-45nm
 description: "Generic 45 nm, 0.9 V, from Horowitz (ISSCC 2014) energy and area figures"
-node_nm: 45
-voltage_v: 0.9
+node_nm: {value: 45, source: horowitz2014, derivation: "process node of the energy and area figures"}
+voltage_v: {value: 0.9, source: horowitz2014, derivation: "supply voltage of the energy figures"}
 clock_hz: {value: 1.0e9, source: assumption, derivation: "nominal 1 GHz clock for a 45 nm accelerator; calibrate from timing"}
 
 sources:

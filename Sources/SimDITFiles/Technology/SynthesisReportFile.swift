@@ -1,0 +1,193 @@
+import SimDITCore
+import Yams
+
+/// The synthesis/implementation report schema (version 1) that `simdit calibrate` reads. One file
+/// per synthesis run:
+///
+/// ```yaml
+/// version: 1
+/// design: genesys-pe-int8        # what was synthesized
+/// tool: "yosys + OpenSTA"         # optional
+/// node_nm: 180                    # optional
+/// voltage_v: 1.8                  # optional
+/// clock_period_ns: 10             # the constraint the power was reported at
+/// worst_slack_ns: 2.5             # optional; achievable period = period − slack
+/// switching_activity: 0.1         # toggle rate of the power analysis, 0 < a ≤ 1
+/// modules:
+///   - {name: pe, kind: pe, precision_bits: 8, instances: 1, area_um2: 1234, leakage_uw: 0.5, dynamic_uw: 120}
+///   - {name: lane, kind: simd_lane, lane: fixed32, area_um2: 9000, leakage_uw: 2, dynamic_uw: 800}
+///   - {name: ctrl, kind: control, area_um2: 500, leakage_uw: 0.2}
+/// sram_macros:
+///   - {name: sram-4KB, capacity_bits: 32768, width_bits: 32, read_pj: 5, write_pj: 6, leakage_uw: 10, area_um2: 40000}
+/// ```
+public enum SynthesisReportFile {
+    public struct Loaded: Sendable {
+        public var report: SynthesisReport
+        public var file: String
+        /// Positions of fields (`clock_period_ns`, `modules[0].dynamic_uw`, …) for diagnostics.
+        var positions: [String: SourcePosition]
+
+        public func diagnostic(_ message: String, field: String) -> Diagnostic {
+            let position = positions[field] ?? positions[String(field.split(separator: ".").first ?? "")]
+                ?? positions[field.components(separatedBy: ", ").first ?? field]
+            return Diagnostic(message, file: file, line: position?.line ?? 1, column: position?.column ?? 1, keyPath: field)
+        }
+    }
+
+    static let moduleKeys = ["name", "kind", "precision_bits", "lane", "instances", "area_um2", "leakage_uw", "dynamic_uw",
+                             "operations_per_cycle"]
+
+    public static func read(_ document: YAMLDocument) -> Result<Loaded, DiagnosticError> {
+        guard let root = document.rootMapping(expecting: "a synthesis report") else {
+            return .failure(DiagnosticError(document.diagnostics))
+        }
+        root.rejectUnknownKeys(allowed: ["version", "design", "tool", "node_nm", "voltage_v", "clock_period_ns",
+                                         "worst_slack_ns", "switching_activity", "modules", "sram_macros"],
+                               context: "the synthesis report")
+        document.checkVersion(root)
+        var positions: [String: SourcePosition] = [:]
+        func remember(_ map: Mapping) {
+            for key in map.keys {
+                if let mark = map.value(key)?.mark { positions[map.keyPath(key)] = SourcePosition(line: mark.line, column: mark.column) }
+            }
+        }
+        remember(root)
+        func number(_ map: Mapping, _ key: String, required: Bool = false) -> Double? {
+            guard let node = required ? map.require(key, "a number") : map.value(key) else { return nil }
+            guard let text = node.scalar?.string, let value = Double(text.replacingOccurrences(of: "_", with: "")),
+                  value.isFinite else {
+                document.error("'\(key)' must be a number, got \(Mapping.describe(node))", at: node, keyPath: map.keyPath(key))
+                return nil
+            }
+            return value
+        }
+        let design = root.string("design", required: true) ?? "design"
+        if root.value("tool") != nil { _ = root.string("tool") }
+        let period = number(root, "clock_period_ns", required: true) ?? 1
+        let slack = number(root, "worst_slack_ns")
+        let activity = number(root, "switching_activity", required: true) ?? 1
+        var modules: [SynthesisReport.Module] = []
+        if let nodes = root.sequence("modules", required: false, "synthesized modules") {
+            for (index, node) in nodes.enumerated() {
+                let path = "modules[\(index)]"
+                guard let mapping = node.mapping else {
+                    document.error("each module must be a mapping", at: node, keyPath: path)
+                    continue
+                }
+                let map = Mapping(document: document, node: node, mapping: mapping, path: path)
+                remember(map)
+                positions[path] = node.mark.map { SourcePosition(line: $0.line, column: $0.column) }
+                map.rejectUnknownKeys(allowed: moduleKeys, context: "a module")
+                let kindText = map.string("kind", required: true) ?? "other"
+                guard let kind = SynthesisReport.ModuleKind(rawValue: kindText) else {
+                    let kinds = SynthesisReport.ModuleKind.allCases.map(\.rawValue)
+                    document.error("unknown module kind '\(kindText)'\(Suggestion.didYouMean(kindText, in: kinds))",
+                                   at: map.value("kind"), keyPath: "\(path).kind",
+                                   notes: ["kinds: \(kinds.joined(separator: ", "))"])
+                    continue
+                }
+                let figures = ["area_um2", "leakage_uw", "dynamic_uw"].map { number(map, $0) }
+                for (key, value) in zip(["area_um2", "leakage_uw", "dynamic_uw"], figures) where (value ?? 0) < 0 {
+                    document.error("'\(key)' must not be negative, got \(value ?? 0)", at: map.value(key), keyPath: "\(path).\(key)")
+                }
+                if figures.allSatisfy({ $0 == nil }) {
+                    document.error("module '\(map.string("name") ?? path)' reports none of area_um2, leakage_uw, dynamic_uw",
+                                   at: node, keyPath: path)
+                }
+                modules.append(SynthesisReport.Module(
+                    name: map.string("name") ?? path, kind: kind,
+                    precisionBits: map.integer("precision_bits", minimum: 1),
+                    lane: map.value("lane") == nil ? nil : map.string("lane"),
+                    instances: number(map, "instances") ?? 1,
+                    areaSquareMicrometres: figures[0], leakageMicrowatts: figures[1], dynamicMicrowatts: figures[2],
+                    operationsPerCycle: number(map, "operations_per_cycle") ?? 1))
+            }
+        }
+        var macros: [SRAMMacro] = []
+        if let nodes = root.sequence("sram_macros", required: false, "characterised SRAM macros") {
+            for (index, node) in nodes.enumerated() {
+                let path = "sram_macros[\(index)]"
+                guard let mapping = node.mapping else {
+                    document.error("each macro must be a mapping", at: node, keyPath: path)
+                    continue
+                }
+                let map = Mapping(document: document, node: node, mapping: mapping, path: path)
+                remember(map)
+                map.rejectUnknownKeys(allowed: ["name", "capacity_bits", "width_bits", "read_pj", "write_pj", "leakage_uw",
+                                                "area_um2"], context: "a macro")
+                let capacity = map.integer("capacity_bits", required: true, minimum: 1)
+                let width = map.integer("width_bits", required: true, minimum: 1)
+                if let capacity, let width, capacity % width != 0 {
+                    document.error("capacity_bits \(capacity) is not a whole number of \(width)-bit words",
+                                   at: map.value("capacity_bits"), keyPath: "\(path).capacity_bits")
+                }
+                let values = ["read_pj", "write_pj", "leakage_uw", "area_um2"].map { number(map, $0, required: true) }
+                for (key, value) in zip(["read_pj", "write_pj", "leakage_uw", "area_um2"], values)
+                where (value ?? 1) < 0 || (key != "leakage_uw" && value == 0) {
+                    document.error("'\(key)' must be \(key == "leakage_uw" ? "non-negative" : "positive"), got \(value ?? 0)",
+                                   at: map.value(key), keyPath: "\(path).\(key)")
+                }
+                macros.append(SRAMMacro(name: map.string("name") ?? path, capacityBits: Double(capacity ?? 1),
+                                        widthBits: Double(width ?? 1), readEnergyPicojoules: values[0] ?? 0,
+                                        writeEnergyPicojoules: values[1] ?? 0, leakageMicrowatts: values[2] ?? 0,
+                                        areaSquareMicrometres: values[3] ?? 0))
+            }
+        }
+        if modules.isEmpty && macros.isEmpty && !document.hasErrors {
+            document.error("the report has neither modules nor sram_macros: nothing to calibrate", at: root.node, keyPath: nil)
+        }
+        guard !document.hasErrors else { return .failure(DiagnosticError(document.diagnostics)) }
+        let report = SynthesisReport(
+            design: design, nodeNanometres: number(root, "node_nm"), voltage: number(root, "voltage_v"),
+            clockPeriodNanoseconds: period, worstSlackNanoseconds: slack, switchingActivity: activity, modules: modules,
+            sramMacros: macros)
+        return .success(Loaded(report: report, file: document.file, positions: positions))
+    }
+}
+
+extension TechnologyFile {
+    /// A copy of `self` calibrated from reports: derived figures replace the base ones and record
+    /// their report, field and derivation; a report's SRAM macros replace the table; the rest keep
+    /// their base provenance. Inconsistent reports give diagnostics at the offending fields.
+    public func calibrated(with reports: [SynthesisReportFile.Loaded], name newName: String? = nil)
+        -> Result<TechnologyFile, DiagnosticError> {
+        let (derived, macros, issues) = Calibration.derive(reports.map(\.report), base: library)
+        guard issues.isEmpty else {
+            return .failure(DiagnosticError(issues.map { reports[$0.report].diagnostic($0.message, field: $0.field) }))
+        }
+        var file = self
+        file.name = newName ?? name + "-calibrated"
+        file.description = "\(name) calibrated from \(reports.map(\.file).joined(separator: ", "))"
+        file.calibratedFrom = reports.map(\.file)
+        var reportKeys: [String] = []
+        for (index, loaded) in reports.enumerated() {
+            let key = "report\(index + 1)"
+            reportKeys.append(key)
+            file.sources.append((key, "synthesis report \(loaded.file) (design \(loaded.report.design))"))
+        }
+        for figure in derived {
+            file.set(figure.keyPath, Sourced(figure.value, source: reportKeys[figure.report],
+                                             derivation: "\(figure.field): \(figure.derivation)"))
+        }
+        if !macros.isEmpty {
+            file.figures.removeAll { $0.keyPath.hasPrefix("sram.macros[") }
+            file.macroNames = []
+            var macroIndex = 0
+            for (r, loaded) in reports.enumerated() {
+                for (m, macro) in loaded.report.sramMacros.enumerated() {
+                    let path = "sram.macros[\(macroIndex)]", field = "sram_macros[\(m)]"
+                    file.macroNames.append(macro.name)
+                    file.figures.append(("\(path).capacity_bits", Sourced(macro.capacityBits)))
+                    file.figures.append(("\(path).width_bits", Sourced(macro.widthBits)))
+                    for (key, value) in [("read_pj", macro.readEnergyPicojoules), ("write_pj", macro.writeEnergyPicojoules),
+                                         ("area_um2", macro.areaSquareMicrometres), ("leakage_uw", macro.leakageMicrowatts)] {
+                        file.figures.append(("\(path).\(key)", Sourced(value, source: reportKeys[r],
+                                                                        derivation: "\(field).\(key) as reported")))
+                    }
+                    macroIndex += 1
+                }
+            }
+        }
+        return .success(file)
+    }
+}
