@@ -219,3 +219,108 @@ struct CommandLineTests {
         #expect(!run.standardOutput.contains("failed"))
     }
 }
+
+@Suite("simdit energy, area and calibration commands", .serialized)
+struct EnergyCommandTests {
+    @Test func jsonCarriesEnergyAndPower() throws {
+        let run = try SimDIT.run(["simulate", "--mode", "inference", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let root = try jsonObject(run.standardOutput)
+        #expect(root["technology"] as? String == "generic-45nm")
+        let total = try #require(root["total"] as? [String: Any])
+        let energy = try #require((total["energy_pj"] as? NSNumber)?.doubleValue)
+        let breakdown = try #require(total["energy_breakdown_pj"] as? [String: NSNumber])
+        #expect(abs(breakdown.values.reduce(0) { $0 + $1.doubleValue } - energy) <= 1e-9 * energy)
+        #expect(Set(breakdown.keys).isSuperset(of: ["systolic_mac", "ibuf", "wbuf", "obuf", "bbuf", "vmem", "simd_alu",
+                                                   "dram", "leakage"]))
+        let runtime = try #require((total["runtime_s"] as? NSNumber)?.doubleValue)
+        let power = try #require((total["average_power_w"] as? NSNumber)?.doubleValue)
+        let clock = try #require((total["clock_hz"] as? NSNumber)?.doubleValue)
+        let cycles = try #require((total["cycles"] as? NSNumber)?.doubleValue)
+        #expect(abs(runtime - cycles / clock) <= 1e-12 * runtime)
+        #expect(abs(power * runtime - energy * 1e-12) <= 1e-9 * energy * 1e-12)
+        let layers = try #require(root["layers"] as? [[String: Any]])
+        let layerSum = layers.reduce(0.0) { $0 + (($1["energy_pj"] as? NSNumber)?.doubleValue ?? .nan) }
+        #expect(abs(layerSum - energy) <= 1e-9 * energy)
+    }
+
+    @Test func doublingDRAMEnergyInAUserLibraryDoublesTheDRAMComponent() throws {
+        let directory = try temporaryDirectory()
+        let base = try String(contentsOf: InvalidFixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("TechLib/generic-45nm.yaml"), encoding: .utf8)
+        let doubled = base.replacingOccurrences(of: "energy_pj_per_bit: {value: 30.46875", with: "energy_pj_per_bit: {value: 60.9375")
+        #expect(doubled != base)
+        let path = directory.appendingPathComponent("double-dram.yaml").path
+        try doubled.write(toFile: path, atomically: true, encoding: .utf8)
+        func breakdown(_ tech: String) throws -> [String: Double] {
+            let run = try SimDIT.run(["simulate", "--network", "resnet18", "--batch", "4", "--tech", tech, "--format", "json"])
+            #expect(run.status == 0, "\(run.standardError)")
+            let total = try #require(try jsonObject(run.standardOutput)["total"] as? [String: Any])
+            return try #require(total["energy_breakdown_pj"] as? [String: NSNumber]).mapValues(\.doubleValue)
+        }
+        let one = try breakdown("generic-45nm"), two = try breakdown(path)
+        for (component, value) in one {
+            if component == "dram" {
+                #expect(abs(two[component]! - 2 * value) <= 1e-12 * value)
+            } else {
+                #expect(two[component] == value, "\(component)")
+            }
+        }
+    }
+
+    @Test func areaReportsEveryPart() throws {
+        let run = try SimDIT.run(["area", "--arch", "genesys-inference-08", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let root = try jsonObject(run.standardOutput)
+        let area = try #require(root["area_mm2"] as? [String: NSNumber])
+        for part in ["pe_array", "ibuf", "wbuf", "obuf", "bbuf", "vmem", "simd", "control", "total"] {
+            #expect((area[part]?.doubleValue ?? 0) > 0, "area_mm2.\(part)")
+        }
+        let parts = area.filter { $0.key != "total" }.values.reduce(0) { $0 + $1.doubleValue }
+        #expect(abs(parts - area["total"]!.doubleValue) <= 1e-9 * parts)
+        let table = try SimDIT.run(["area"])
+        #expect(table.status == 0 && table.standardOutput.contains("area (mm²)"))
+    }
+
+    @Test func calibrateThenSimulateUsesTheCalibratedFigures() throws {
+        let directory = try temporaryDirectory()
+        let reportPath = directory.appendingPathComponent("pe.yaml").path
+        try """
+            version: 1
+            design: pe-int16
+            clock_period_ns: 4
+            worst_slack_ns: -1
+            switching_activity: 0.5
+            modules:
+              - {name: pe, kind: pe, precision_bits: 16, area_um2: 2000, leakage_uw: 3, dynamic_uw: 1000}
+
+            """.write(toFile: reportPath, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("calibrated.yaml").path
+        let run = try SimDIT.run(["calibrate", "--report", reportPath, "--output", output])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("clock 200 MHz"))  // 1 / (4 − (−1)) ns
+        let simulated = try SimDIT.run(["simulate", "--tech", output, "--format", "json"])
+        #expect(simulated.status == 0, "\(simulated.standardError)")
+        let root = try jsonObject(simulated.standardOutput)
+        let total = try #require(root["total"] as? [String: Any])
+        #expect((total["clock_hz"] as? NSNumber)?.doubleValue == 200e6)
+        // MAC energy 1000 µW / (250 MHz × 1 × 0.5) = 8 pJ; the MAC component is MACs × 8 + bias adds × 0.1.
+        let macs = try #require((total["macs"] as? NSNumber)?.doubleValue)
+        let bbufBytes = try #require(((total["sram_bytes_by_buffer"] as? [String: Any])?["bbuf"] as? NSNumber)?.doubleValue)
+        let mac = try #require(((total["energy_breakdown_pj"] as? [String: Any])?["systolic_mac"] as? NSNumber)?.doubleValue)
+        let expected = macs * 8 + bbufBytes * 8 / 32 * 0.1
+        #expect(abs(mac - expected) <= 1e-9 * expected)
+    }
+
+    @Test func inconsistentReportWritesNothing() throws {
+        let directory = try temporaryDirectory()
+        let reportPath = directory.appendingPathComponent("bad.yaml").path
+        try "version: 1\ndesign: x\nclock_period_ns: 2\nworst_slack_ns: 3\nswitching_activity: 0.1\nmodules:\n  - {name: pe, kind: pe, precision_bits: 8, dynamic_uw: 5}\n"
+            .write(toFile: reportPath, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out.yaml").path
+        let run = try SimDIT.run(["calibrate", "--report", reportPath, "--output", output])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("\(reportPath):4:17: error:"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
