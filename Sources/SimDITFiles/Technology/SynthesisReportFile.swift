@@ -67,14 +67,9 @@ public enum SynthesisReportFile {
         let slack = number(root, "worst_slack_ns")
         let activity = number(root, "switching_activity", required: true) ?? 1
         var modules: [SynthesisReport.Module] = []
-        if let nodes = root.sequence("modules", required: false, "synthesized modules") {
-            for (index, node) in nodes.enumerated() {
-                let path = "modules[\(index)]"
-                guard let mapping = node.mapping else {
-                    document.error("each module must be a mapping", at: node, keyPath: path)
-                    continue
-                }
-                let map = Mapping(document: document, node: node, mapping: mapping, path: path)
+        if let maps = root.mappings("modules", required: false, item: "module", "synthesized modules") {
+            for map in maps {
+                let path = map.path, node = map.node
                 remember(map)
                 positions[path] = node.mark.map { SourcePosition(line: $0.line, column: $0.column) }
                 map.rejectUnknownKeys(allowed: moduleKeys, context: "a module")
@@ -104,14 +99,9 @@ public enum SynthesisReportFile {
             }
         }
         var macros: [SRAMMacro] = []
-        if let nodes = root.sequence("sram_macros", required: false, "characterised SRAM macros") {
-            for (index, node) in nodes.enumerated() {
-                let path = "sram_macros[\(index)]"
-                guard let mapping = node.mapping else {
-                    document.error("each macro must be a mapping", at: node, keyPath: path)
-                    continue
-                }
-                let map = Mapping(document: document, node: node, mapping: mapping, path: path)
+        if let maps = root.mappings("sram_macros", required: false, item: "macro", "characterised SRAM macros") {
+            for map in maps {
+                let path = map.path
                 remember(map)
                 map.rejectUnknownKeys(allowed: ["name", "capacity_bits", "width_bits", "read_pj", "write_pj", "leakage_uw",
                                                 "area_um2"], context: "a macro")

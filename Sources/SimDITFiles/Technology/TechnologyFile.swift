@@ -158,15 +158,10 @@ extension TechnologyFile {
         }
         if let sram = root.mapping("sram", "the SRAM macro table") {
             sram.rejectUnknownKeys(allowed: ["macros"], context: "'sram'")
-            if let macros = sram.sequence("macros", "characterised macros") {
+            if let macros = sram.mappings("macros", item: "macro", "characterised macros") {
                 if macros.isEmpty { document.error("'sram.macros' is empty: give at least one macro", at: sram.node, keyPath: "sram.macros") }
-                for (index, node) in macros.enumerated() {
-                    let path = "sram.macros[\(index)]"
-                    guard let mapping = node.mapping else {
-                        document.error("each macro must be a mapping", at: node, keyPath: path)
-                        continue
-                    }
-                    let map = Mapping(document: document, node: node, mapping: mapping, path: path)
+                for (index, map) in macros.enumerated() {
+                    let path = "sram.macros[\(file.macroNames.count)]"
                     map.rejectUnknownKeys(allowed: ["name", "capacity_bits", "width_bits"] + macroFigureKeys, context: "a macro")
                     let name = map.string("name") ?? "macro\(index)"
                     if file.macroNames.contains(name) {

@@ -199,6 +199,20 @@ public struct Mapping {
         return Array(nodes)
     }
 
+    /// A list of mappings (`key[0]`, `key[1]`, …) as views; an item that is not a mapping is an
+    /// error naming what each item should be. Nil when the key is absent (and not required) or not a list.
+    public func mappings(_ key: String, required: Bool = true, item: String, _ what: String) -> [Mapping]? {
+        guard let nodes = sequence(key, required: required, what) else { return nil }
+        return nodes.enumerated().compactMap { index, node in
+            let itemPath = "\(keyPath(key))[\(index)]"
+            guard let mapping = node.mapping else {
+                document.error("each \(item) must be a mapping, got \(Mapping.describe(node))", at: node, keyPath: itemPath)
+                return nil
+            }
+            return Mapping(document: document, node: node, mapping: mapping, path: itemPath)
+        }
+    }
+
     /// A short description of a node for messages.
     static func describe(_ node: Node) -> String {
         switch node {
