@@ -33,5 +33,7 @@ let package = Package(
         .testTarget(name: "SimDITCoreTests", dependencies: ["SimDITCore"]),
         .testTarget(name: "SimDITFilesTests", dependencies: ["SimDITCore", "SimDITFiles"]),
         .testTarget(name: "SimDITCommandsTests", dependencies: ["SimDITCommands", "SimDITFiles", "SimDITCore"]),
+        // Compiles and simulates the Verilog templates (Icarus Verilog, Verilator).
+        .testTarget(name: "SimDITRTLTests", dependencies: ["SimDITFiles", "SimDITCore"], exclude: []),
     ]
 )

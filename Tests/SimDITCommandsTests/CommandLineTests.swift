@@ -324,3 +324,29 @@ struct EnergyCommandTests {
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 }
+
+@Suite("simdit rtl", .serialized)
+struct RTLCommandTests {
+    @Test func writesTheHeaderForAPreset() throws {
+        let directory = try temporaryDirectory().appendingPathComponent("new/dir")
+        let run = try SimDIT.run(["rtl", "--arch", "genesys-inference-01", "--output", directory.path])
+        #expect(run.status == 0, "\(run.standardError)")
+        let header = try String(contentsOf: directory.appendingPathComponent("simdit_params.vh"), encoding: .utf8)
+        #expect(header.contains("`define ARRAY_N 16 ") && header.contains("`define WBUF_DEPTH 128 "))
+        #expect(header.contains("from preset genesys-inference-01"))
+    }
+
+    @Test func badConfigurationIsADiagnosticAtTheKey() throws {
+        let directory = try temporaryDirectory()
+        let shown = try SimDIT.run(["presets", "show", "genesys-inference-01"])
+        let text = shown.standardOutput.replacingOccurrences(of: "ibuf_capacity_bits: 131072", with: "ibuf_capacity_bits: 131080")
+            .replacingOccurrences(of: "simd_bits_per_cycle: 128", with: "simd_bits_per_cycle: 96")
+        let path = directory.appendingPathComponent("odd.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try SimDIT.run(["rtl", "--arch", path, "--output", directory.appendingPathComponent("out").path])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("\(path):21:23: error: IBUF capacity 131080 bits does not divide"))
+        #expect(run.standardError.contains("\(path):37:24: error: 96 bits is not an AXI data width"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/simdit_params.vh").path))
+    }
+}

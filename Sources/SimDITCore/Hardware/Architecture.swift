@@ -164,3 +164,11 @@ extension Architecture {
         return .init(buffer: .vmem, capacityBits: vectorMemoryCapacityBits, minimumBits: minimum, reason: reason)
     }
 }
+
+extension Architecture {
+    /// Cycles the systolic array spends on one DRAM tile (GENESYS-MODEL.md §4.2):
+    /// `ow·oh·kw·kh·b·⌈ic/N⌉·⌈oc/M⌉ + (N − 1) + (M − 1)`.
+    public func systolicTileCycles(_ tile: SystolicTile) -> Double {
+        SystolicModel.tileCycles(tile, DerivedHardware(self, mode: .inference))
+    }
+}

@@ -1,6 +1,15 @@
 /// The systolic-array cost model: compute and stall cycles (GENESYS-MODEL.md §4) and DRAM and SRAM
 /// volumes (§5) of one convolution or GEMM, given its tile. All volumes in bits.
 enum SystolicModel {
+    /// §4.2 `C = cyc_tile + F_A`: one step (an N-IC × M-OC block for one pixel of one sample) per
+    /// cycle, `cyc_tile = ow·oh·kw·kh·b·⌈ic/N⌉·⌈oc/M⌉`, plus the array's fill and drain
+    /// `(N − 1) + (M − 1)` once per DRAM tile. The RTL templates are verified against it.
+    @inline(__always)
+    static func tileCycles(_ t: SystolicTile, _ hw: DerivedHardware) -> Double {
+        t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch
+            * ceil(t.inputChannels / hw.rows) * ceil(t.outputChannels / hw.columns) + hw.systolicFill
+    }
+
     /// Evaluates one op. `outputStationary` selects the batch-1 GEMM pipeline of §4.5; `fused`
     /// applies §4.6 (the output stays on chip for the next SIMD op).
     static func evaluate(
@@ -21,9 +30,7 @@ enum SystolicModel {
         let weightStationaryTiles = rOW * rOH * rB          // WS
 
         // §4.2 Compute: one N-IC × M-OC block step per cycle, plus fill/drain per DRAM tile.
-        let cyclesPerTileStep = t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch
-            * ceil(t.inputChannels / n) * ceil(t.outputChannels / m)
-        let cyclesPerTile = cyclesPerTileStep + hw.systolicFill  // C
+        let cyclesPerTile = tileCycles(t, hw)  // C
         var counts = Counts()
         counts.systolicComputeCycles = ceil(cyclesPerTile * tiles)
         counts.macs = t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch

@@ -15,6 +15,19 @@ public struct SystolicDimensions: Sendable, Hashable {
 /// A DRAM→SRAM tile of a systolic-array op (GENESYS-MODEL.md §3.1). The input extent includes the
 /// halo: `iw = (ow − 1)·s + kw`.
 public struct SystolicTile: Sendable, Hashable {
+    public init(outputWidth: Double, outputHeight: Double, outputChannels: Double, inputChannels: Double,
+                kernelWidth: Double, kernelHeight: Double, batch: Double, inputWidth: Double, inputHeight: Double) {
+        self.outputWidth = outputWidth
+        self.outputHeight = outputHeight
+        self.outputChannels = outputChannels
+        self.inputChannels = inputChannels
+        self.kernelWidth = kernelWidth
+        self.kernelHeight = kernelHeight
+        self.batch = batch
+        self.inputWidth = inputWidth
+        self.inputHeight = inputHeight
+    }
+
     public var outputWidth: Double
     public var outputHeight: Double
     public var outputChannels: Double
