@@ -20,8 +20,8 @@ module simdit_systolic_array #(
     input  wire [WBUF_AW-1:0]     block,
     // WBUF write port: PE (row, col) bank.
     input  wire                   wbuf_we,
-    input  wire [15:0]            wbuf_row,
-    input  wire [15:0]            wbuf_col,
+    input  wire [`ARRAY_N_INDEX_WIDTH-1:0] wbuf_row,
+    input  wire [`ARRAY_M_INDEX_WIDTH-1:0] wbuf_col,
     input  wire [WBUF_AW-1:0]     wbuf_waddr,
     input  wire [WGT_W-1:0]       wbuf_wdata,
     // One partial sum per column, aligned.

@@ -21,29 +21,30 @@ module simdit_top #(
     parameter IBUF_AW = `IBUF_ADDR_WIDTH,
     parameter WBUF_AW = `WBUF_ADDR_WIDTH,
     parameter OBUF_AW = `OBUF_ADDR_WIDTH,
-    parameter BBUF_AW = `BBUF_ADDR_WIDTH
+    parameter BBUF_AW = `BBUF_ADDR_WIDTH,
+    parameter CW = `TILE_COUNT_WIDTH
 ) (
     input  wire                  clk,
     input  wire                  rst,
     // DMA write ports.
     input  wire                  ibuf_we,
-    input  wire [15:0]           ibuf_row,
+    input  wire [`ARRAY_N_INDEX_WIDTH-1:0] ibuf_row,
     input  wire [IBUF_AW-1:0]    ibuf_waddr,
     input  wire [ACT_W-1:0]      ibuf_wdata,
     input  wire                  wbuf_we,
-    input  wire [15:0]           wbuf_row,
-    input  wire [15:0]           wbuf_col,
+    input  wire [`ARRAY_N_INDEX_WIDTH-1:0] wbuf_row,
+    input  wire [`ARRAY_M_INDEX_WIDTH-1:0] wbuf_col,
     input  wire [WBUF_AW-1:0]    wbuf_waddr,
     input  wire [WGT_W-1:0]      wbuf_wdata,
     input  wire                  bbuf_we,
-    input  wire [15:0]           bbuf_col,
+    input  wire [`ARRAY_M_INDEX_WIDTH-1:0] bbuf_col,
     input  wire [BBUF_AW-1:0]    bbuf_waddr,
     input  wire [BIAS_W-1:0]     bbuf_wdata,
     // Tile control.
     input  wire                  start,
-    input  wire [15:0]           pixels,        // P
-    input  wire [15:0]           reductions,    // R
-    input  wire [15:0]           out_blocks,    // O
+    input  wire [CW-1:0]         pixels,        // P
+    input  wire [CW-1:0]         reductions,    // R
+    input  wire [CW-1:0]         out_blocks,    // O
     output reg                   busy,
     output wire                  array_in_valid,
     output wire                  array_out_valid,
@@ -60,7 +61,7 @@ module simdit_top #(
     output wire [M*SIMD_W-1:0]   simd_y
 );
     // IBUF: one bank per row, read asynchronously at the step's address.
-    reg [15:0] p, r, o;
+    reg [CW-1:0] p, r, o;
     reg [IBUF_AW-1:0] ibuf_addr;
     reg [WBUF_AW-1:0] block;
     reg [OBUF_AW-1:0] obuf_base;
@@ -77,37 +78,37 @@ module simdit_top #(
     endgenerate
 
     // Step sequencer: pixels innermost, then reduction blocks, then output-channel blocks.
-    wire last_p = p + 16'd1 == pixels;
-    wire last_r = r + 16'd1 == reductions;
-    wire last_o = o + 16'd1 == out_blocks;
+    wire last_p = p + {{(CW-1){1'b0}}, 1'b1} == pixels;
+    wire last_r = r + {{(CW-1){1'b0}}, 1'b1} == reductions;
+    wire last_o = o + {{(CW-1){1'b0}}, 1'b1} == out_blocks;
     always @(posedge clk) begin
         if (rst) begin
             busy <= 1'b0;
-            p <= 16'd0; r <= 16'd0; o <= 16'd0;
+            p <= {CW{1'b0}}; r <= {CW{1'b0}}; o <= {CW{1'b0}};
             ibuf_addr <= {IBUF_AW{1'b0}};
             block <= {WBUF_AW{1'b0}};
             obuf_base <= {OBUF_AW{1'b0}};
         end else if (start && !busy) begin
             busy <= 1'b1;
-            p <= 16'd0; r <= 16'd0; o <= 16'd0;
+            p <= {CW{1'b0}}; r <= {CW{1'b0}}; o <= {CW{1'b0}};
             ibuf_addr <= {IBUF_AW{1'b0}};
             block <= {WBUF_AW{1'b0}};
             obuf_base <= {OBUF_AW{1'b0}};
         end else if (busy) begin
             if (!last_p) begin
-                p <= p + 16'd1;
+                p <= p + {{(CW-1){1'b0}}, 1'b1};
                 ibuf_addr <= ibuf_addr + 1'b1;
             end else begin
-                p <= 16'd0;
+                p <= {CW{1'b0}};
                 block <= block + 1'b1;
                 if (!last_r) begin
-                    r <= r + 16'd1;
+                    r <= r + {{(CW-1){1'b0}}, 1'b1};
                     ibuf_addr <= ibuf_addr + 1'b1;
                 end else begin
-                    r <= 16'd0;
+                    r <= {CW{1'b0}};
                     ibuf_addr <= {IBUF_AW{1'b0}};
                     obuf_base <= obuf_base + pixels[OBUF_AW-1:0];
-                    if (!last_o) o <= o + 16'd1;
+                    if (!last_o) o <= o + {{(CW-1){1'b0}}, 1'b1};
                     else busy <= 1'b0;
                 end
             end
@@ -119,7 +120,7 @@ module simdit_top #(
     localparam SIDE_W = OBUF_AW + 1 + BBUF_AW;
     wire [SIDE_W-1:0] side_out;
     simdit_delay #(.WIDTH(SIDE_W), .DEPTH(N + M - 1)) side_delay (
-        .clk(clk), .rst(rst), .d({obuf_base + p[OBUF_AW-1:0], r == 16'd0, o[BBUF_AW-1:0]}), .q(side_out));
+        .clk(clk), .rst(rst), .d({obuf_base + p[OBUF_AW-1:0], r == {CW{1'b0}}, o[BBUF_AW-1:0]}), .q(side_out));
 
     wire [M*ACC_W-1:0] psum_col;
     simdit_systolic_array #(.N(N), .M(M), .ACT_W(ACT_W), .WGT_W(WGT_W), .ACC_W(ACC_W), .WBUF_AW(WBUF_AW)) array (

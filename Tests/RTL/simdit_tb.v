@@ -21,7 +21,8 @@ module simdit_tb;
     reg rst = 1'b1;
 
     reg ibuf_we = 1'b0, wbuf_we = 1'b0, bbuf_we = 1'b0, start = 1'b0, simd_valid = 1'b0;
-    reg [15:0] ibuf_row = 0, wbuf_row = 0, wbuf_col = 0, bbuf_col = 0;
+    reg [`ARRAY_N_INDEX_WIDTH-1:0] ibuf_row = 0, wbuf_row = 0;
+    reg [`ARRAY_M_INDEX_WIDTH-1:0] wbuf_col = 0, bbuf_col = 0;
     reg [`IBUF_ADDR_WIDTH-1:0] ibuf_waddr = 0;
     reg [`WBUF_ADDR_WIDTH-1:0] wbuf_waddr = 0;
     reg [`BBUF_ADDR_WIDTH-1:0] bbuf_waddr = 0;
@@ -30,7 +31,7 @@ module simdit_tb;
     reg [ACT_W-1:0] ibuf_wdata = 0;
     reg [WGT_W-1:0] wbuf_wdata = 0;
     reg [BIAS_W-1:0] bbuf_wdata = 0;
-    reg [15:0] pixels = 0, reductions = 0, out_blocks = 0;
+    reg [`TILE_COUNT_WIDTH-1:0] pixels = 0, reductions = 0, out_blocks = 0;
     reg [2:0] simd_op = 0;
     reg [M*SIMD_W-1:0] simd_a = 0, simd_b = 0;
     wire busy, array_in_valid, array_out_valid;

@@ -65,8 +65,19 @@ struct RTLTests {
         #expect(bad.errors > 0, "flipping a weight must make outputs mismatch")
     }
 
-    /// The 4×8 and a 32×32 array under Verilator give the same outputs and cycles.
-    @Test(arguments: [RTL.custom4x8, RTL.preset("genesys-inference-05")])
+    /// The 32×32 preset under Icarus too (one small tile: Icarus is slow on 1024 PEs).
+    @Test func icarusRunsThe32x32Preset() throws {
+        let architecture = RTL.preset("genesys-inference-05")
+        let bench = try CompiledBench(architecture, .icarus)
+        let tile = ConvolutionTile(outputWidth: 2, outputHeight: 1, kernel: 1, stride: 1, batch: 2, inputChannels: 40,
+                                   outputChannels: 36)
+        let result = try bench.run(tile, on: architecture, seed: 55)
+        #expect(result.errors == 0)
+        #expect(Double(result.latency) == architecture.systolicTileCycles(tile.modelTile(architecture)))
+    }
+
+    /// The 4×8, the 16×16 and the 32×32 arrays under Verilator give the same outputs and cycles.
+    @Test(arguments: [RTL.custom4x8, RTL.preset("genesys-inference-01"), RTL.preset("genesys-inference-05")])
     func verilatorAgrees(architecture: Architecture) throws {
         let bench = try CompiledBench(architecture, .verilator)
         for (index, tile) in [sweep[3], sweep[5]].enumerated() {

@@ -44,6 +44,8 @@ public enum RTLHeader {
             define("\(memory.prefix)_DEPTH", memory.depth, "words per bank")
             define("\(memory.prefix)_ADDR_WIDTH", memory.addressBits)
         }
+        let countBits = (parameters.memories.map(\.addressBits).max() ?? 1) + 1
+        define("TILE_COUNT_WIDTH", countBits, "tile sequencer counters (pixels, blocks)")
         out += "\n// SIMD unit\n"
         define("SIMD_LANES", a.arrayColumns)
         define("SIMD_DATA_WIDTH", a.accumulatorBits)

@@ -46,6 +46,7 @@
 `define INST_MEM_WORD_WIDTH 32
 `define INST_MEM_DEPTH 256                  // words per bank
 `define INST_MEM_ADDR_WIDTH 8
+`define TILE_COUNT_WIDTH 12                 // tile sequencer counters (pixels, blocks)
 
 // SIMD unit
 `define SIMD_LANES 16
