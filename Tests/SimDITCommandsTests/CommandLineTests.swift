@@ -350,3 +350,57 @@ struct RTLCommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/simdit_params.vh").path))
     }
 }
+
+@Suite("simdit optimize", .serialized)
+struct OptimizeCommandTests {
+    /// ResNet-50 inference at batch 1 on genesys-inference-08's budgets: the best split beats the
+    /// equal split by at least 1.3×, and simulating the emitted architecture gives best.cycles exactly.
+    @Test func resNet50OnInference08() throws {
+        let directory = try temporaryDirectory()
+        let archPath = directory.appendingPathComponent("best.yaml").path
+        let run = try SimDIT.run(["optimize", "--arch", "genesys-inference-08", "--network", "resnet50", "--mode", "inference",
+                                  "--batch", "1", "--format", "json", "--emit-arch", archPath])
+        #expect(run.status == 0, "\(run.standardError)")
+        let root = try jsonObject(run.standardOutput)
+        #expect(root["schema"] as? String == "simdit.optimization/1")
+        let best = try #require(root["best"] as? [String: Any])
+        let bestCycles = try #require((best["cycles"] as? NSNumber)?.doubleValue)
+        let equal = try #require(((root["equal_split"] as? [String: Any])?["cycles"] as? NSNumber)?.doubleValue)
+        let baseline = try #require(((root["baseline"] as? [String: Any])?["cycles"] as? NSNumber)?.doubleValue)
+        #expect(equal / bestCycles >= 1.3, "best over equal split: \(equal / bestCycles)")
+        #expect(abs(((root["speedup_vs_equal_split"] as? NSNumber)?.doubleValue ?? 0) - equal / bestCycles) < 1e-12)
+        #expect(abs(((root["speedup_vs_baseline"] as? NSNumber)?.doubleValue ?? 0) - baseline / bestCycles) < 1e-12)
+        #expect(((root["evaluated"] as? NSNumber)?.intValue ?? 0) > 0)
+        #expect(((root["seconds"] as? NSNumber)?.doubleValue ?? 99) < 60)
+        let arch = try #require(best["arch"] as? [String: Any])
+        #expect(arch["version"] as? Int == 1 && arch["buffers"] is [String: Any] && arch["dram_bandwidth"] is [String: Any])
+        // The emitted file reproduces best.cycles exactly.
+        let simulated = try SimDIT.run(["simulate", "--mode", "inference", "--arch", archPath, "--batch", "1", "--format", "json"])
+        #expect(simulated.status == 0, "\(simulated.standardError)")
+        let cycles = try #require(((try jsonObject(simulated.standardOutput))["total"] as? [String: Any])?["cycles"] as? NSNumber)
+        #expect(cycles.doubleValue == bestCycles)
+    }
+
+    @Test func emitRTLUsesAXIWidths() throws {
+        let directory = try temporaryDirectory()
+        let run = try SimDIT.run(["optimize", "--arch", "genesys-inference-01", "--network", "resnet18", "--emit-rtl",
+                                  directory.path, "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let header = try String(contentsOf: directory.appendingPathComponent("simdit_params.vh"), encoding: .utf8)
+        for port in ["IBUF", "PARAMBUF", "OBUF", "SIMD"] {
+            let line = try #require(header.split(separator: "\n").first { $0.hasPrefix("`define \(port)_AXI_DATA_WIDTH ") })
+            let width = Int(line.split(separator: " ")[2]) ?? 0
+            #expect(width >= 8 && width & (width - 1) == 0, "\(line)")
+        }
+    }
+
+    @Test func budgetsThatDoNotDivideOrFitAreDiagnostics() throws {
+        let notMultiple = try SimDIT.run(["optimize", "--bandwidth-budget", "1000", "--bandwidth-granularity", "64"])
+        #expect(notMultiple.status == 1)
+        #expect(notMultiple.standardError.contains("the bandwidth budget 1000 is not a multiple of its granularity 64"))
+        let tooSmall = try SimDIT.run(["optimize", "--sram-budget-kib", "64", "--sram-granularity-kib", "4"])
+        #expect(tooSmall.status == 1 && tooSmall.standardError.contains("the SRAM budget 524288 is below"))
+        let negative = try SimDIT.run(["optimize", "--sram-budget-kib", "0"])
+        #expect(negative.status != 0 && negative.standardError.contains("must be positive"))
+    }
+}

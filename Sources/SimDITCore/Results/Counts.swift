@@ -142,3 +142,39 @@ public struct Counts: Sendable, Hashable {
         lhs.ops += rhs.ops
     }
 }
+
+extension Counts {
+    /// Every count multiplied by `factor`: the counts of `factor` identical ops.
+    public func scaled(by factor: Double) -> Counts {
+        var c = self
+        c.systolicComputeCycles *= factor
+        c.systolicStallCycles *= factor
+        c.simdComputeCycles *= factor
+        c.simdStallCycles *= factor
+        c.dram.filterBits *= factor
+        c.dram.ifmapBits *= factor
+        c.dram.psumBits *= factor
+        c.dram.ofmapBits *= factor
+        c.dram.biasBits *= factor
+        c.sram.wbufBits *= factor
+        c.sram.ibufBits *= factor
+        c.sram.obufBits *= factor
+        c.sram.bbufBits *= factor
+        c.sram.vmemBits *= factor
+        c.sram.immBits *= factor
+        c.sram.instructionBits *= factor
+        c.macs *= factor
+        c.ops *= factor
+        let s = c.simdOperations
+        c.simdOperations.max = s.max * factor
+        c.simdOperations.add = s.add * factor
+        c.simdOperations.subtract = s.subtract * factor
+        c.simdOperations.multiply = s.multiply * factor
+        c.simdOperations.divide = s.divide * factor
+        c.simdOperations.exponent = s.exponent * factor
+        c.simdOperations.inverseSquareRoot = s.inverseSquareRoot * factor
+        c.simdOperations.conditionalMove = s.conditionalMove * factor
+        c.simdOperations.elementSteps = s.elementSteps * factor
+        return c
+    }
+}

@@ -1,0 +1,207 @@
+import ArgumentParser
+import Foundation
+import SimDITCore
+import SimDITFiles
+
+/// `simdit optimize`: the best split of the DRAM bandwidth and the SRAM among the buffers.
+struct Optimize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the split of DRAM bandwidth and SRAM among the buffers that minimises cycles, energy or EDP.",
+        discussion: """
+            Splits the bandwidth budget among the IBUF, PARAM, OBUF and SIMD ports and the SRAM budget \
+            among IBUF, WBUF, OBUF (both halves), BBUF and VMEM (both scratchpads), in whole granules \
+            that are whole banks and words, above each buffer's minimum for the network. Small spaces \
+            are enumerated; larger ones are searched by steepest descent from several starts on two \
+            threads. Compares the best split with the base architecture, the equal split and the worst \
+            split seen.
+            """
+    )
+
+    @Option(name: .long, help: "The base architecture: a preset name or an architecture YAML file.")
+    var arch: String = "genesys-inference-08"
+
+    @Option(name: .long, help: "A built-in network or a network YAML file.")
+    var network: String = "resnet50"
+
+    @Option(name: .long, help: "inference or training.")
+    var mode: ExecutionMode = .inference
+
+    @Option(name: .long, help: "Batch size. (default: 1 for inference, 32 for training)")
+    var batch: Int?
+
+    @Option(name: .long, help: "Weight-update rule for training.")
+    var optimizer: Optimizer = .sgd
+
+    @Flag(name: .long, help: "Use the published fusion option.")
+    var fusion = false
+
+    @Option(name: .long, help: "Total DRAM bandwidth of the four ports, bits per cycle. (default: the base architecture's)")
+    var bandwidthBudget: Int?
+
+    @Option(name: .long, help: "Total SRAM of the five buffers, KiB (OBUF and VMEM counted twice). (default: the base architecture's)")
+    var sramBudgetKib: Int?
+
+    @Option(name: .long, help: "SRAM granularity, KiB. (default: the largest power of two giving at least 64 granules)")
+    var sramGranularityKib: Int?
+
+    @Option(name: .long, help: "Bandwidth granularity, bits per cycle. (default: the largest power of two giving at least 32 granules)")
+    var bandwidthGranularity: Int?
+
+    @Option(name: .long, help: "What to minimise: cycles, energy or edp.")
+    var objective: AllocationObjective = .cycles
+
+    @Option(name: .long, help: "Technology library for the energy and EDP objectives.")
+    var tech: String = "generic-45nm"
+
+    @Option(name: .long, help: "Output format: table or json.")
+    var format: ReportFormat = .table
+
+    @Option(name: .long, help: "Write the best architecture as an architecture YAML file.")
+    var emitArch: String?
+
+    @Option(name: .long, help: "Write the best architecture's Verilog header into this directory (ports restricted to AXI widths).")
+    var emitRtl: String?
+
+    func validate() throws {
+        if format == .csv { throw ValidationError("simdit optimize prints table or json") }
+        if let batch, batch <= 0 { throw ValidationError("--batch must be positive") }
+        for (name, value) in [("--bandwidth-budget", bandwidthBudget), ("--sram-budget-kib", sramBudgetKib),
+                              ("--sram-granularity-kib", sramGranularityKib), ("--bandwidth-granularity", bandwidthGranularity)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
+        }
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let base: LoadedArchitecture
+        let loadedNetwork: NetworkFile.Loaded
+        switch (InputResolver.architecture(arch), InputResolver.network(network)) {
+        case (.success(let a), .success(let n)): (base, loadedNetwork) = (a, n)
+        case (.failure(let a), .failure(let n)): throw fail(a.diagnostics + n.diagnostics)
+        case (.failure(let error), _), (_, .failure(let error)): throw fail(error.diagnostics)
+        }
+        let program: Program
+        switch mode == .training ? loadedNetwork.network.trainingProgram(optimizer: optimizer) : loadedNetwork.network.inferenceProgram() {
+        case .success(let built): program = built
+        case .failure(let error): throw fail(loadedNetwork.diagnostics(for: error.issues))
+        }
+        let options = SimulationOptions(mode: mode, batch: batch ?? (mode == .training ? 32 : 1), fusion: fusion,
+                                        optimizer: optimizer)
+        var library: TechnologyLibrary?
+        if objective != .cycles {
+            switch InputResolver.technology(tech) {
+            case .success(let file): library = file.library
+            case .failure(let error): throw fail(error.diagnostics)
+            }
+        }
+        let architecture = base.architecture
+        let sramBudget = sramBudgetKib.map { $0 * 8192 } ?? ResourceSpace.sramBits(architecture)
+        let bandwidth = bandwidthBudget ?? ResourceSpace.bandwidthBits(architecture)
+        let bankUnit = SRAMBucket.allCases.map { ResourceSpace.bankUnitBits($0, architecture) }.reduce(8192, lcm)
+        let sramGranule = sramGranularityKib.map { $0 * 8192 } ?? Self.defaultGranule(sramBudget, unit: bankUnit, parts: 64)
+        let portGranule = bandwidthGranularity ?? Self.defaultGranule(bandwidth, unit: 8, parts: 32)
+        let space: ResourceSpace
+        do {
+            space = try ResourceSpace(
+                base: architecture, sramBudgetBits: sramBudget, sramGranuleBits: sramGranule, bandwidthBudget: bandwidth,
+                portGranuleBits: portGranule, minimumBits: ResourceSpace.minimumBits(for: program, on: architecture),
+                axiPorts: emitRtl != nil)
+        } catch {
+            throw fail(error.problems.map { Diagnostic("\($0)", file: "<command line>", notes: Self.notes(for: $0)) })
+        }
+        let size = AllocationSearch.spaceSize(space)
+        var standardError = FileHandle.standardError
+        let searchStarted = ContinuousClock.now
+        let progress = ProgressLine(started: searchStarted)
+        _ = size
+        guard let found = AllocationSearch.run(space: space, program: program, options: options, objective: objective,
+                                               library: library, progress: progress.report) else {
+            throw fail([Diagnostic("no valid split simulates: every candidate leaves some op without a tile", file: "<command line>")])
+        }
+        if progress.printed { print("", to: &standardError) }
+
+        func simulate(_ a: Architecture) throws -> NetworkResult {
+            do { return try Simulator.run(program, on: a, options: options) } catch {
+                throw fail(error.issues.map { Diagnostic($0.description, file: "<command line>") })
+            }
+        }
+        var best = space.architecture(found.best)
+        best.name = architecture.name + "-optimized"
+        let baseline = try simulate(architecture)
+        let bestResult = try simulate(best)
+        let worstResult = try simulate(space.architecture(found.worst))
+        let equal = try space.equalSplit.map { try simulate(space.architecture($0)) }
+        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - started).components.seconds)
+
+        if let emitArch {
+            let text = ArchitectureFile.render(best, description: "\(objective.rawValue)-optimal split of \(architecture.name)'s "
+                + "budgets for \(program.name) \(mode.rawValue) at batch \(options.batch) (simdit optimize)")
+            if let problem = OutputFile.write(text, to: emitArch) { throw fail([problem]) }
+        }
+        if let emitRtl {
+            switch RTLParameters.derive(best) {
+            case .success(let parameters):
+                try? FileManager.default.createDirectory(atPath: emitRtl, withIntermediateDirectories: true)
+                let path = (emitRtl as NSString).appendingPathComponent(RTLHeader.fileName)
+                if let problem = OutputFile.write(RTLHeader.render(parameters, origin: "simdit optimize"), to: path) {
+                    throw fail([problem])
+                }
+            case .failure(let error):
+                throw fail(error.issues.map { Diagnostic("best split: \($0.message)", file: "<command line>", keyPath: $0.keyPath) })
+            }
+        }
+        let report = OptimizationReport(
+            base: architecture, best: best, objective: objective, space: space, found: found, baseline: baseline,
+            equal: equal, best: bestResult, worst: worstResult, evaluated: found.evaluated, seconds: seconds,
+            spaceSize: size, program: program.name, options: options)
+        print(format == .json ? report.json().text() : report.table(), terminator: format == .json ? "\n" : "")
+    }
+
+    /// The largest power-of-two multiple of `unit` dividing `budget` into at least `parts` granules.
+    static func defaultGranule(_ budget: Int, unit: Int, parts: Int) -> Int {
+        var granule = unit
+        while budget % (2 * granule) == 0 && budget / (2 * granule) >= parts { granule *= 2 }
+        return granule
+    }
+
+    static func notes(for problem: ResourceSpace.Problem) -> [String] {
+        switch problem {
+        case .notMultiple: ["set --sram-granularity-kib / --bandwidth-granularity to a divisor of the budget, or change the budget"]
+        case .granuleNotBanked: ["use a granularity that is a multiple of every buffer's bank unit"]
+        case .tooSmall: ["each buffer needs its minimum for the network's tiles, and each port at least one granule"]
+        }
+    }
+}
+
+private func lcm(_ a: Int, _ b: Int) -> Int {
+    func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }
+    return a / gcd(a, b) * b
+}
+
+/// Prints the search's progress on standard error once it has run for more than a second.
+final class ProgressLine: @unchecked Sendable {
+    let started: ContinuousClock.Instant
+    private let lock = NSLock()
+    private var steps = 0
+    private(set) var printed = false
+
+    init(started: ContinuousClock.Instant) { self.started = started }
+
+    /// Called by the search workers with the work done since their last call (descent steps, or
+    /// batches of enumerated configurations).
+    func report(_ work: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        steps += work
+        guard ContinuousClock.now - started > .seconds(1) else { return }
+        var standardError = FileHandle.standardError
+        print("\rsearching: \(steps) steps, \(Format.grouped((ContinuousClock.now - started).seconds)) s", terminator: "",
+              to: &standardError)
+        printed = true
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
