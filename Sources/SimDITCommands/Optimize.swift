@@ -97,8 +97,7 @@ struct Optimize: ParsableCommand {
         let architecture = base.architecture
         let sramBudget = sramBudgetKib.map { $0 * 8192 } ?? ResourceSpace.sramBits(architecture)
         let bandwidth = bandwidthBudget ?? ResourceSpace.bandwidthBits(architecture)
-        let bankUnit = SRAMBucket.allCases.map { ResourceSpace.bankUnitBits($0, architecture) }.reduce(8192, lcm)
-        let sramGranule = sramGranularityKib.map { $0 * 8192 } ?? Self.defaultGranule(sramBudget, unit: bankUnit, parts: 64)
+        let sramGranule = sramGranularityKib.map { $0 * 8192 } ?? Self.defaultGranule(sramBudget, unit: 8192, parts: 64)
         let portGranule = bandwidthGranularity ?? Self.defaultGranule(bandwidth, unit: 8, parts: 32)
         let space: ResourceSpace
         do {
@@ -131,6 +130,10 @@ struct Optimize: ParsableCommand {
         let bestResult = try simulate(best)
         let worstResult = try simulate(space.architecture(found.worst))
         let equal = try space.equalSplit.map { try simulate(space.architecture($0)) }
+        if objective == .cycles, abs(found.bestCost - bestResult.total.cycles) > 1e-6 * bestResult.total.cycles {
+            print("warning: the search's evaluation (\(found.bestCost) cycles) disagrees with the simulator "
+                  + "(\(bestResult.total.cycles)); the reported cycles are the simulator's", to: &standardError)
+        }
         let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - started).components.seconds)
 
@@ -168,16 +171,12 @@ struct Optimize: ParsableCommand {
     static func notes(for problem: ResourceSpace.Problem) -> [String] {
         switch problem {
         case .notMultiple: ["set --sram-granularity-kib / --bandwidth-granularity to a divisor of the budget, or change the budget"]
-        case .granuleNotBanked: ["use a granularity that is a multiple of every buffer's bank unit"]
+        case .granuleNotBanked: ["use a whole number of bytes"]
         case .tooSmall: ["each buffer needs its minimum for the network's tiles, and each port at least one granule"]
         }
     }
 }
 
-private func lcm(_ a: Int, _ b: Int) -> Int {
-    func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }
-    return a / gcd(a, b) * b
-}
 
 /// Prints the search's progress on standard error once it has run for more than a second.
 final class ProgressLine: @unchecked Sendable {

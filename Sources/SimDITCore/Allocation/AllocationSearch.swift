@@ -28,8 +28,14 @@ final class AllocationEvaluator {
     let batch: Double
     let systolic: [Group]
     let simd: [Group]
-    private var systolicCache: [SystolicKey: Counts?] = [:]
-    private var simdCache: [SIMDKey: Counts?] = [:]
+    /// One part's counts, or infeasible when some op has no tile.
+    struct Part {
+        var counts: Counts
+        var feasible: Bool
+    }
+
+    private var systolicCache: [SystolicKey: Part] = [:]
+    private var simdCache: [SIMDKey: Part] = [:]
     private(set) var costs: [Allocation: Double] = [:]
 
     init(space: ResourceSpace, program: Program, options: SimulationOptions, objective: AllocationObjective,
@@ -59,14 +65,16 @@ final class AllocationEvaluator {
         simd = all.filter { $0.operation.unit == .simd }
     }
 
-    private func counts(_ groups: [Group], _ hw: DerivedHardware) -> Counts? {
+    private func part(_ groups: [Group], _ hw: DerivedHardware) -> Part {
         var total = Counts()
         for group in groups {
             guard let evaluation = OperationModel.evaluate(group.operation, batch: batch, outputBits: group.outputBits,
-                                                           fused: group.fused, hw) else { return nil }
-            total += evaluation.counts.scaled(by: group.count)
+                                                           fused: group.fused, hw) else { return Part(counts: total, feasible: false) }
+            // Written as an assignment: `total += …` here was miscompiled by the Swift 6.3 optimizer
+            // (release builds summed to zero), though the same operator works in the simulator.
+            total = total + evaluation.counts.scaled(by: group.count)
         }
-        return total
+        return Part(counts: total, feasible: true)
     }
 
     /// The objective of an allocation; infinity when some op has no tile.
@@ -77,10 +85,24 @@ final class AllocationEvaluator {
         let u = allocation.sramUnits, p = allocation.portUnits
         let systolicKey = SystolicKey(ibuf: u[0], wbuf: u[1], obuf: u[2], bbuf: u[3], input: p[0], parameter: p[1], output: p[2])
         let simdKey = SIMDKey(vmem: u[4], port: p[3])
-        if systolicCache[systolicKey] == nil { systolicCache[systolicKey] = .some(counts(systolic, hw)) }
-        if simdCache[simdKey] == nil { simdCache[simdKey] = .some(counts(simd, hw)) }
+        let arrayPart: Part
+        if let cached = systolicCache[systolicKey] {
+            arrayPart = cached
+        } else {
+            arrayPart = part(systolic, hw)
+            systolicCache[systolicKey] = arrayPart
+        }
+        let simdPart: Part
+        if let cached = simdCache[simdKey] {
+            simdPart = cached
+        } else {
+            simdPart = part(simd, hw)
+            simdCache[simdKey] = simdPart
+        }
+
         var value = Double.infinity
-        if let arrayCounts = systolicCache[systolicKey] ?? nil, let simdCounts = simdCache[simdKey] ?? nil {
+        if arrayPart.feasible, simdPart.feasible {
+            let arrayCounts = arrayPart.counts, simdCounts = simdPart.counts
             let cycles = arrayCounts.cycles + simdCounts.cycles
             switch objective {
             case .cycles:
@@ -175,6 +197,7 @@ public enum AllocationSearch {
                 }
             }
             let buckets = SRAMBucket.allCases.count
+            let unused = space.sramUnits - current.sramUnits.reduce(0, +)
             for from in 0..<buckets {
                 for to in 0..<buckets where to != from {
                     var step = 1
@@ -185,6 +208,16 @@ public enum AllocationSearch {
                         consider(candidate)
                         step *= 2
                     }
+                }
+                // Take unused units, or give units back.
+                var step = space.sramStepUnits[from]
+                while step <= max(unused, current.sramUnits[from] - space.minimumSRAMUnits[from]) {
+                    for delta in [step, -step] {
+                        var candidate = current
+                        candidate.sramUnits[from] += delta
+                        consider(candidate)
+                    }
+                    step *= 2
                 }
             }
             for port in 0..<4 {
@@ -211,13 +244,38 @@ public enum AllocationSearch {
         }
     }
 
-    /// How many valid allocations there are (SRAM compositions × port combinations).
+    /// The SRAM splits worth enumerating: every bucket at least its minimum and a whole number of
+    /// its steps, and no step of any bucket left unused.
+    static func sramSplits(_ space: ResourceSpace) -> [[Int]] {
+        var result: [[Int]] = []
+        var units = space.minimumSRAMUnits
+        let smallestStep = space.sramStepUnits.min() ?? 1
+        func place(_ bucket: Int, _ remaining: Int) {
+            if bucket == units.count {
+                if remaining < smallestStep { result.append(units) }
+                return
+            }
+            var extra = 0
+            while extra <= remaining {
+                units[bucket] = space.minimumSRAMUnits[bucket] + extra
+                place(bucket + 1, remaining - extra)
+                extra += space.sramStepUnits[bucket]
+            }
+        }
+        let free = space.sramUnits - units.reduce(0, +)
+        if free >= 0 { place(0, free) }
+        return result
+    }
+
+    /// How many allocations the enumeration would evaluate (SRAM splits × port combinations).
     public static func spaceSize(_ space: ResourceSpace) -> Double {
         let free = space.sramUnits - space.minimumSRAMUnits.reduce(0, +)
         guard free >= 0 else { return 0 }
-        // Compositions of `free` extra units into 5 buckets, all units used.
+        // Counting only: the splits of `free` extra units into 5 buckets in steps (an upper bound
+        // when steps differ, exact when they are all 1), capped to avoid enumerating huge spaces.
         var sram = 1.0
         for k in 1...4 { sram = sram * Double(free + k) / Double(k) }
+        if sram <= exhaustiveLimit * 4 { sram = Double(sramSplits(space).count) }
         var ports = 0.0
         let choices = space.portChoices
         for a in choices { for b in choices { for c in choices where a + b + c < space.portUnits {
@@ -233,20 +291,9 @@ public enum AllocationSearch {
         for a in choices { for b in choices { for c in choices { for d in choices
             where a + b + c + d <= space.portUnits { ports.append([a, b, c, d]) } } } }
         var result: [Allocation] = []
-        var units = space.minimumSRAMUnits
-        let free = space.sramUnits - units.reduce(0, +)
-        func place(_ bucket: Int, _ remaining: Int) {
-            if bucket == units.count - 1 {
-                units[bucket] = space.minimumSRAMUnits[bucket] + remaining
-                for port in ports { result.append(Allocation(sramUnits: units, portUnits: port)) }
-                return
-            }
-            for extra in 0...remaining {
-                units[bucket] = space.minimumSRAMUnits[bucket] + extra
-                place(bucket + 1, remaining - extra)
-            }
+        for units in sramSplits(space) {
+            for port in ports { result.append(Allocation(sramUnits: units, portUnits: port)) }
         }
-        if free >= 0 { place(0, free) }
         return result
     }
 
@@ -254,11 +301,13 @@ public enum AllocationSearch {
         var units = space.minimumSRAMUnits
         var free = space.sramUnits - units.reduce(0, +)
         guard free >= 0 else { return nil }
-        while free > 0 {
+        for _ in 0..<64 where free > 0 {
             let bucket = Int(random.next() % 5)
-            let amount = 1 + Int(random.next() % UInt64(max(1, free / 2)))
-            units[bucket] += min(amount, free)
-            free -= min(amount, free)
+            let step = space.sramStepUnits[bucket]
+            let amount = (1 + Int(random.next() % UInt64(max(1, free / 2)))) / step * step
+            guard amount > 0, amount <= free else { continue }
+            units[bucket] += amount
+            free -= amount
         }
         var ports = [Int](repeating: space.portChoices.first ?? 1, count: 4)
         for _ in 0..<64 {

@@ -38,6 +38,8 @@ public struct ResourceSpace: Sendable {
     public let portUnits: Int
     /// Minimum units per bucket (the program's tilers' minimums, whole banks and words).
     public let minimumSRAMUnits: [Int]
+    /// A bucket's units must be a multiple of its step, so that its size is whole banks and words.
+    public let sramStepUnits: [Int]
     /// Ports restricted to AXI widths (powers of two, 8–1024 bits), for RTL.
     public let axiPorts: Bool
     /// Allowed widths of one port, in units.
@@ -108,7 +110,7 @@ public struct ResourceSpace: Sendable {
             case .notMultiple(let what, let budget, let granule):
                 "the \(what) budget \(budget) is not a multiple of its granularity \(granule)"
             case .granuleNotBanked(let bucket, let granule, let unit):
-                "the SRAM granularity \(granule) bits is not a whole number of \(bucket) banks and words (\(unit) bits)"
+                "the SRAM granularity \(granule) bits is not a whole number of bytes (\(unit) bits)"
             case .tooSmall(let what, let budget, let needed):
                 "the \(what) budget \(budget) is below the \(needed) that the smallest valid split needs"
             }
@@ -125,20 +127,26 @@ public struct ResourceSpace: Sendable {
         if portGranuleBits <= 0 || bandwidthBudget % max(portGranuleBits, 1) != 0 {
             problems.append(.notMultiple(what: "bandwidth", budget: bandwidthBudget, granule: portGranuleBits))
         }
-        for bucket in SRAMBucket.allCases {
-            let unit = ResourceSpace.bankUnitBits(bucket, base)
-            if sramGranuleBits > 0, sramGranuleBits % unit != 0 {
-                problems.append(.granuleNotBanked(bucket: bucket.name, granule: sramGranuleBits, unit: unit))
-            }
+        if sramGranuleBits > 0, sramGranuleBits % 8 != 0 {
+            problems.append(.granuleNotBanked(bucket: "any", granule: sramGranuleBits, unit: 8))
         }
         guard problems.isEmpty else { throw AllocationError(problems: problems) }
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        let steps = SRAMBucket.allCases.map { bucket in
+            let unit = ResourceSpace.bankUnitBits(bucket, base)
+            return unit / gcd(unit, sramGranuleBits)
+        }
+        sramStepUnits = steps
         self.base = base
         self.sramGranuleBits = sramGranuleBits
         self.sramUnits = sramBudgetBits / sramGranuleBits
         self.portGranuleBits = portGranuleBits
         self.portUnits = bandwidthBudget / portGranuleBits
         self.axiPorts = axiPorts
-        minimumSRAMUnits = minimumBits.map { max(1, ($0 + sramGranuleBits - 1) / sramGranuleBits) }
+        minimumSRAMUnits = zip(minimumBits, steps).map { bits, step in
+            let units = max(1, (bits + sramGranuleBits - 1) / sramGranuleBits)
+            return (units + step - 1) / step * step
+        }
         let units = bandwidthBudget / portGranuleBits
         portChoices = (1...max(units, 1)).filter { unit in
             let width = unit * portGranuleBits
@@ -176,11 +184,13 @@ public struct ResourceSpace: Sendable {
     public func isValid(_ allocation: Allocation) -> Bool {
         allocation.sramUnits.reduce(0, +) <= sramUnits && allocation.portUnits.reduce(0, +) <= portUnits
             && zip(allocation.sramUnits, minimumSRAMUnits).allSatisfy { $0 >= $1 }
+            && zip(allocation.sramUnits, sramStepUnits).allSatisfy { $0 % $1 == 0 }
             && allocation.portUnits.allSatisfy(portChoices.contains)
     }
 
     /// Both budgets split evenly: SRAM units and port units divided by the number of buckets and
-    /// ports, the remainder to the first ones; nil when that breaks a minimum or a port choice.
+    /// ports (each bucket rounded down to whole banks, the remainder to the first ones that can
+    /// take it); nil when that breaks a minimum or a port choice.
     public var equalSplit: Allocation? {
         func split(_ total: Int, _ parts: Int) -> [Int] {
             (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
@@ -191,7 +201,14 @@ public struct ResourceSpace: Sendable {
             let share = portChoices.filter { $0 <= portUnits / 4 }.max() ?? 0
             ports = [Int](repeating: share, count: 4)
         }
-        let allocation = Allocation(sramUnits: split(sramUnits, 5), portUnits: ports)
+        var sram = zip(split(sramUnits, 5), sramStepUnits).map { $0 / $1 * $1 }
+        var left = sramUnits - sram.reduce(0, +)
+        for bucket in sram.indices where sramStepUnits[bucket] <= left {
+            let extra = left / sramStepUnits[bucket] * sramStepUnits[bucket]
+            sram[bucket] += extra
+            left -= extra
+        }
+        let allocation = Allocation(sramUnits: sram, portUnits: ports)
         return isValid(allocation) ? allocation : nil
     }
 
@@ -200,7 +217,9 @@ public struct ResourceSpace: Sendable {
     public var baseAllocation: Allocation? {
         let sizes = [base.inputBufferCapacityBits, base.weightBufferCapacityBits, 2 * base.outputBufferCapacityBits,
                      base.biasBufferCapacityBits, 2 * base.vectorMemoryCapacityBits]
-        let sram = zip(sizes, minimumSRAMUnits).map { max($0 / sramGranuleBits, $1) }
+        let sram = zip(zip(sizes, minimumSRAMUnits), sramStepUnits).map { pair, step in
+            max(pair.0 / sramGranuleBits / step * step, pair.1)
+        }
         let widths = [base.inputPortBitsPerCycle, base.parameterPortBitsPerCycle, base.outputPortBitsPerCycle,
                       base.simdPortBitsPerCycle]
         let ports = widths.map { width in

@@ -125,21 +125,21 @@ public struct Counts: Sendable, Hashable {
     public var cycles: Double { systolicCycles + simdCycles }
 
     public static func + (lhs: Self, rhs: Self) -> Self {
-        var sum = lhs
-        sum += rhs
+        var sum = Counts()
+        sum.systolicComputeCycles = lhs.systolicComputeCycles + rhs.systolicComputeCycles
+        sum.systolicStallCycles = lhs.systolicStallCycles + rhs.systolicStallCycles
+        sum.simdComputeCycles = lhs.simdComputeCycles + rhs.simdComputeCycles
+        sum.simdStallCycles = lhs.simdStallCycles + rhs.simdStallCycles
+        sum.dram = lhs.dram + rhs.dram
+        sum.sram = lhs.sram + rhs.sram
+        sum.macs = lhs.macs + rhs.macs
+        sum.simdOperations = lhs.simdOperations + rhs.simdOperations
+        sum.ops = lhs.ops + rhs.ops
         return sum
     }
 
     public static func += (lhs: inout Self, rhs: Self) {
-        lhs.systolicComputeCycles += rhs.systolicComputeCycles
-        lhs.systolicStallCycles += rhs.systolicStallCycles
-        lhs.simdComputeCycles += rhs.simdComputeCycles
-        lhs.simdStallCycles += rhs.simdStallCycles
-        lhs.dram = lhs.dram + rhs.dram
-        lhs.sram = lhs.sram + rhs.sram
-        lhs.macs += rhs.macs
-        lhs.simdOperations = lhs.simdOperations + rhs.simdOperations
-        lhs.ops += rhs.ops
+        lhs = lhs + rhs
     }
 }
 

@@ -93,7 +93,7 @@ public enum Simulator {
                 issues.append(.noTile(layer: entry.name, operation: entry.operation.name))
                 continue
             }
-            total += evaluation.counts
+            total = total + evaluation.counts
             layers.append(LayerResult(
                 index: index, name: entry.name, operation: entry.operation.name, unit: entry.operation.unit,
                 category: entry.operation.category, tile: evaluation.tile, fused: fusedFlags[index],
