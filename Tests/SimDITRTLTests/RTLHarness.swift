@@ -70,16 +70,8 @@ enum RTL {
     }
 }
 
-/// Deterministic small random numbers.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension Random {
+    /// A uniform signed number of `bits` bits.
     mutating func signed(bits: Int) -> Int {
         let range = 1 << (bits - 1)
         return Int(next() % UInt64(2 * range)) - range
@@ -110,7 +102,7 @@ struct ConvolutionTile {
 
     /// Writes ibuf/wbuf/bbuf/expected hex files; `corrupt` flips one weight in the RTL's copy only.
     func write(_ a: Architecture, to directory: URL, seed: UInt64, corrupt: Bool = false) throws {
-        var random = SplitMix(state: seed)
+        var random = Random(seed: seed)
         let n = a.arrayRows, m = a.arrayColumns
         let (pixels, reductions, outputBlocks) = steps(a)
         let icBlocks = reductions / (kernel * kernel)
@@ -198,7 +190,7 @@ struct ConvolutionTile {
 /// SIMD-lane vectors: for each op, random operands per lane and the expected result, 32-bit wrap.
 enum SIMDVectors {
     static func write(lanes: Int, to directory: URL, seed: UInt64) throws -> Int {
-        var random = SplitMix(state: seed)
+        var random = Random(seed: seed)
         var words: [Int] = []
         let ops = [0, 1, 2, 3, 4, 0, 3, 2]
         for op in ops {

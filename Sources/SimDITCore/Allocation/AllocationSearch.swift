@@ -337,11 +337,11 @@ public enum AllocationSearch {
     }
 }
 
-/// A deterministic generator for the random starts.
-struct Random {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+/// A deterministic generator (SplitMix64) for the random starts and for tests' stimulus.
+public struct Random: Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
