@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command: installs what the tests need (Icarus Verilog and Verilator), builds
+# The project's test command: installs what the tests need (Icarus Verilog, Verilator, Yosys,
+# OpenSTA, the OSU 0.18 um cells), builds
 # everything (the command-line tests run the built `simdit`), then runs the whole Swift Testing suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,12 +10,16 @@ if ! command -v swift >/dev/null 2>&1; then
     exit 1
 fi
 
-# The RTL tests compile and simulate the Verilog templates: install the simulators when missing.
+# The RTL tests compile and simulate the Verilog templates, the flow tests synthesize them with
+# Yosys to the OSU 0.18 um Liberty and time them with OpenSTA: install what is missing.
 missing=()
 command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
+command -v yosys >/dev/null 2>&1 || missing+=(yosys)
+command -v sta >/dev/null 2>&1 || missing+=(opensta)
+[ -f /usr/share/qflow/tech/osu018/osu018_stdcells.lib ] || missing+=(qflow-tech-osu018)
 if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} (Debian packages) for the RTL tests"
+    echo "installing ${missing[*]} (Debian packages) for the RTL and flow tests"
     if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq

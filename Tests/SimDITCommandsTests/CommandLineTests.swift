@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SimDITFiles
 
 /// Runs the built `simdit` executable (the README's test command builds it first).
 struct SimDIT {
@@ -402,5 +403,84 @@ struct OptimizeCommandTests {
         #expect(tooSmall.status == 1 && tooSmall.standardError.contains("the SRAM budget 524288 is below"))
         let negative = try SimDIT.run(["optimize", "--sram-budget-kib", "0"])
         #expect(negative.status != 0 && negative.standardError.contains("must be positive"))
+    }
+}
+
+/// The backend loop on a small configuration (a PE, a 4×4 array tile, a SIMD lane), each stage checked.
+@Suite("simdit flow", .serialized)
+struct FlowCommandTests {
+    static let liberty = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
+
+    @Test func synthesisTimingPowerCalibrationAndEnergy() throws {
+        let directory = try temporaryDirectory()
+        let archPath = directory.appendingPathComponent("arch.yaml").path
+        try """
+            version: 1
+            name: flow-4x4
+            systolic_array: {rows: 4, columns: 4}
+            precision: {activation_bits: 8, weight_bits: 8}
+            buffers: {ibuf_capacity_bits: 65536, wbuf_capacity_bits: 65536, obuf_capacity_bits: 65536, bbuf_capacity_bits: 4096, vmem_capacity_bits: 65536}
+            dram_bandwidth: {ibuf_bits_per_cycle: 64, parambuf_bits_per_cycle: 32, obuf_bits_per_cycle: 64, simd_bits_per_cycle: 64}
+
+            """.write(toFile: archPath, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("flow")
+        let run = try SimDIT.run(["flow", "--arch", archPath, "--output", out.path, "--clock-period-ns", "10", "--activity", "0.2"])
+        #expect(run.status == 0, "\(run.standardError)\n\(run.standardOutput)")
+        for file in ["rtl/simdit_params.vh", "pe/yosys.log", "pe/netlist.v", "pe/sta.log", "pe/result.json", "array/sta.log",
+                     "lane/result.json", "report.yaml", "calibrated.yaml", "energy.txt"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "missing \(file)")
+        }
+        // Area: the sum of the mapped cells' Liberty areas, counted here from the netlist.
+        let liberty = try String(contentsOfFile: Self.liberty, encoding: .utf8)
+        var areas: [String: Double] = [:]
+        var cell: String?
+        for line in liberty.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix("cell (") { cell = String(line.dropFirst(6).prefix { $0 != ")" }) }
+            if line.hasPrefix("area :"), let name = cell, areas[name] == nil {
+                areas[name] = Double(line.dropFirst(6).trimmingCharacters(in: CharacterSet(charactersIn: " ;")))
+            }
+        }
+        let netlist = try String(contentsOf: out.appendingPathComponent("pe/netlist.v"), encoding: .utf8)
+        var summed = 0.0
+        for line in netlist.split(separator: "\n") {
+            if let first = line.split(separator: " ").first, let area = areas[String(first)] { summed += area }
+        }
+        let result = try jsonObject(String(contentsOf: out.appendingPathComponent("pe/result.json"), encoding: .utf8))
+        let peArea = try #require((result["area_um2"] as? NSNumber)?.doubleValue)
+        #expect(summed > 0 && abs(summed - peArea) < 1e-6, "netlist cells \(summed) µm² vs reported \(peArea) µm²")
+        // Clock: period minus the array tile's register-to-register slack, from the STA log.
+        let arrayLog = try String(contentsOf: out.appendingPathComponent("array/sta.log"), encoding: .utf8)
+        let slackLine = try #require(arrayLog.split(separator: "\n").first { $0.contains("slack (") })
+        let slack = try #require(Double(slackLine.split(separator: " ")[0]))
+        let calibrated = try String(contentsOf: out.appendingPathComponent("calibrated.yaml"), encoding: .utf8)
+        func figure(_ prefix: String) throws -> Double {
+            let line = try #require(calibrated.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) })
+            let value = line.components(separatedBy: "value: ")[1].prefix { $0 != "," && $0 != "}" }
+            return try #require(Double(value))
+        }
+        #expect(abs(try figure("clock_hz:") - 1e9 / (10 - slack)) <= 1e-6 * 1e9 / (10 - slack))
+        // MAC energy: the PE's dynamic power / (report clock 100 MHz × 1 MAC per cycle × activity 0.2).
+        let peLog = try String(contentsOf: out.appendingPathComponent("pe/sta.log"), encoding: .utf8)
+        let total = try #require(peLog.split(separator: "\n").first { $0.hasPrefix("Total") })
+        let powers = total.split(separator: " ").dropFirst().compactMap { Double($0) }
+        let expectedMAC = (powers[0] + powers[1]) / (1e8 * 1 * 0.2) * 1e12
+        #expect(abs(try figure("int8:") - expectedMAC) <= 1e-9 * expectedMAC)
+        // The final energy report uses the calibrated library.
+        let simulated = try SimDIT.run(["simulate", "--mode", "inference", "--arch", archPath, "--tech",
+                                        out.appendingPathComponent("calibrated.yaml").path, "--format", "json"])
+        let totals = try #require(try jsonObject(simulated.standardOutput)["total"] as? [String: Any])
+        let macs = try #require((totals["macs"] as? NSNumber)?.doubleValue)
+        let bias = try #require(((totals["sram_bytes_by_buffer"] as? [String: Any])?["bbuf"] as? NSNumber)?.doubleValue)
+        let macEnergy = try #require(((totals["energy_breakdown_pj"] as? [String: Any])?["systolic_mac"] as? NSNumber)?.doubleValue)
+        #expect(abs(macEnergy - (macs * expectedMAC + bias * 8 / 32 * 0.1)) <= 1e-6 * macEnergy)
+        let energyText = try String(contentsOf: out.appendingPathComponent("energy.txt"), encoding: .utf8)
+        let joules = try #require((totals["energy_pj"] as? NSNumber)?.doubleValue) * 1e-12
+        #expect(energyText.contains(Format.grouped(joules * 1e6)), "energy.txt does not show \(joules * 1e6) µJ")
+    }
+
+    @Test func missingLibertyIsADiagnostic() throws {
+        let run = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", try temporaryDirectory().path,
+                                  "--liberty", "/nonexistent.lib"])
+        #expect(run.status == 1 && run.standardError.contains("no Liberty library at /nonexistent.lib"))
     }
 }
