@@ -96,5 +96,94 @@ control:
   area_fraction: {value: 0.1, source: assumption, derivation: "control logic, interconnect and instruction decode as 10 % of datapath and memory area"}
   leakage_fraction: {value: 0.1, source: assumption, derivation: "control leakage as 10 % of the rest"}
 """# + "\n"),
+        ("osu018", #"""
+# Technology library for simdit (schema version 1). Units are in the key names.
+version: 1
+name: osu018
+description: "generic-45nm calibrated from TechLib/osu018-reports/int4.yaml, TechLib/osu018-reports/int8.yaml, TechLib/osu018-reports/int16.yaml"
+calibrated_from: [TechLib/osu018-reports/int4.yaml, TechLib/osu018-reports/int8.yaml, TechLib/osu018-reports/int16.yaml]
+node_nm: {value: 180, source: report3, derivation: "node_nm: as reported"}
+voltage_v: {value: 1.8, source: report1, derivation: "voltage_v: as reported"}
+clock_hz: {value: 112659554.0934849, source: report3, derivation: "clock_period_ns, worst_slack_ns: 1 / (period 10 ns - worst slack 1.1237 ns), the slowest report"}
+
+sources:
+  horowitz2014: "M. Horowitz, 'Computing's energy problem (and what we can do about it)', ISSCC 2014, pp. 10-14: 45 nm, 0.9 V energy and area per operation"
+  mistry2007: "K. Mistry et al., 'A 45nm logic technology with high-k+metal gate transistors...', IEDM 2007: 0.346 um2 6T SRAM cell"
+  nangate45: "NanGate FreePDK45 Open Cell Library (2011): DFF_X1 flip-flop area 4.522 um2"
+  assumption: "stated assumption of this library, not a published figure; replace it by calibration from your synthesis reports"
+  report1: "synthesis report TechLib/osu018-reports/int4.yaml (design osu018-int4-characterization)"
+  report2: "synthesis report TechLib/osu018-reports/int8.yaml (design osu018-int8-characterization)"
+  report3: "synthesis report TechLib/osu018-reports/int16.yaml (design osu018-int16-characterization)"
+
+pe:
+  mac_pj:
+    int4: {value: 186.35144, source: report1, derivation: "modules[0].dynamic_uw: dynamic 1863.5144 uW / 1 instances / (100000000 Hz x 1 MAC/cycle x activity 0.1)"}
+    int8: {value: 272.92931, source: report2, derivation: "modules[0].dynamic_uw: dynamic 2729.2931 uW / 1 instances / (100000000 Hz x 1 MAC/cycle x activity 0.1)"}
+    int16: {value: 581.9232, source: report3, derivation: "modules[0].dynamic_uw: dynamic 5819.232 uW / 1 instances / (100000000 Hz x 1 MAC/cycle x activity 0.1)"}
+  area_um2:
+    int4: {value: 16846, source: report1, derivation: "modules[0].area_um2: 16846 um2 / 1 instances"}
+    int8: {value: 30620, source: report2, derivation: "modules[0].area_um2: 30620 um2 / 1 instances"}
+    int16: {value: 79577, source: report3, derivation: "modules[0].area_um2: 79577 um2 / 1 instances"}
+  leakage_uw:
+    int4: {value: 0.03281792, source: report1, derivation: "modules[0].leakage_uw: 0.03281792 uW / 1 instances"}
+    int8: {value: 0.06437978, source: report2, derivation: "modules[0].leakage_uw: 0.06437978 uW / 1 instances"}
+    int16: {value: 0.1770673, source: report3, derivation: "modules[0].leakage_uw: 0.1770673 uW / 1 instances"}
+  accumulate_pj: {value: 0.1, source: horowitz2014, derivation: "32-bit integer add"}
+  register_pj_per_bit: {value: 0.00375, source: horowitz2014, derivation: "assumption: a register bit costs about one full-adder bit, 8-bit add 0.03 pJ / 8"}
+
+simd:
+  fixed32_pj:
+    add: {value: 59.99780909090907, source: report1, derivation: "modules[2].dynamic_uw: base 0.1 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
+    multiply: {value: 1859.9320818181814, source: report1, derivation: "modules[2].dynamic_uw: base 3.1 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
+    divide: {value: 1919.9298909090903, source: report1, derivation: "modules[2].dynamic_uw: base 3.2 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
+    exponent: {value: 9599.649454545452, source: report1, derivation: "modules[2].dynamic_uw: base 16 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
+    inverse_sqrt: {value: 11279.588109090906, source: report1, derivation: "modules[2].dynamic_uw: base 18.8 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
+    compare: {value: 59.99780909090907, source: report1, derivation: "modules[2].dynamic_uw: base 0.1 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
+  float32_pj:
+    add: {value: 0.9, source: horowitz2014, derivation: "32-bit float add"}
+    multiply: {value: 3.7, source: horowitz2014, derivation: "32-bit float multiply"}
+    divide: {value: 20.3, source: horowitz2014, derivation: "reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ"}
+    exponent: {value: 23, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ"}
+    inverse_sqrt: {value: 24, source: horowitz2014, derivation: "estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ"}
+    compare: {value: 0.1, source: horowitz2014, derivation: "a float compare is a 32-bit integer compare of the bit patterns: 32-bit add"}
+  register_pj_per_bit: {value: 0.00375, source: horowitz2014, derivation: "as pe.register_pj_per_bit"}
+  lane_area_um2:
+    fixed32: {value: 121198, source: report1, derivation: "modules[2].area_um2: 121198 um2 / 1 instances"}
+    float32: {value: 14488.672, source: horowitz2014, derivation: "32-bit float adder 4184 um2 + float multiplier 7700 um2 + 6 x 96 register bits x 4.522 um2 [nangate45]"}
+  lane_leakage_uw:
+    fixed32: {value: 0.2732254, source: report1, derivation: "modules[2].leakage_uw: 0.2732254 uW / 1 instances"}
+    float32: {value: 144.88672, source: assumption, derivation: "10 nW per um2 x 14488.672 um2"}
+
+sram:
+  macros:
+    - name: sram-8KB-x64
+      capacity_bits: 65536
+      width_bits: 64
+      read_pj: {value: 10, source: horowitz2014, derivation: "64-bit read from an 8 KB SRAM"}
+      write_pj: {value: 10, source: assumption, derivation: "write energy taken equal to read energy"}
+      area_um2: {value: 32393.14, source: mistry2007, derivation: "65536 bits x 0.346 um2 cell / 0.7 array efficiency (assumption)"}
+      leakage_uw: {value: 323.9314, source: assumption, derivation: "10 nW per um2 x 32393.14 um2"}
+    - name: sram-32KB-x64
+      capacity_bits: 262144
+      width_bits: 64
+      read_pj: {value: 20, source: horowitz2014, derivation: "64-bit read from a 32 KB SRAM"}
+      write_pj: {value: 20, source: assumption, derivation: "write energy taken equal to read energy"}
+      area_um2: {value: 129572.57, source: mistry2007, derivation: "262144 bits x 0.346 um2 / 0.7"}
+      leakage_uw: {value: 1295.7257, source: assumption, derivation: "10 nW per um2 x 129572.57 um2"}
+    - name: sram-1MB-x64
+      capacity_bits: 8388608
+      width_bits: 64
+      read_pj: {value: 100, source: horowitz2014, derivation: "64-bit read from a 1 MB SRAM"}
+      write_pj: {value: 100, source: assumption, derivation: "write energy taken equal to read energy"}
+      area_um2: {value: 4146322.29, source: mistry2007, derivation: "8388608 bits x 0.346 um2 / 0.7"}
+      leakage_uw: {value: 41463.2229, source: assumption, derivation: "10 nW per um2 x 4146322.29 um2"}
+
+dram:
+  energy_pj_per_bit: {value: 30.46875, source: horowitz2014, derivation: "DRAM 1.3-2.6 nJ per 64-bit access: midpoint 1.95 nJ / 64 bits"}
+
+control:
+  area_fraction: {value: 0.1, source: assumption, derivation: "control logic, interconnect and instruction decode as 10 % of datapath and memory area"}
+  leakage_fraction: {value: 0.1, source: assumption, derivation: "control leakage as 10 % of the rest"}
+"""# + "\n"),
     ]
 }
