@@ -484,3 +484,31 @@ struct FlowCommandTests {
         #expect(run.status == 1 && run.standardError.contains("no Liberty library at /nonexistent.lib"))
     }
 }
+
+@Suite("simdit import-report")
+struct ImportReportCommandTests {
+    @Test(arguments: ["dc", "genus"])
+    func convertsAndCalibrates(tool: String) throws {
+        let fixtures = InvalidFixtures.directory.deletingLastPathComponent().appendingPathComponent("reports/\(tool)")
+        let directory = try temporaryDirectory()
+        let report = directory.appendingPathComponent("pe.yaml").path
+        let run = try SimDIT.run(["import-report", "--tool", tool, "--area", fixtures.appendingPathComponent("area.rpt").path,
+                                  "--power", fixtures.appendingPathComponent("power.rpt").path,
+                                  "--timing", fixtures.appendingPathComponent("timing.rpt").path,
+                                  "--module", "simdit_pe", "--kind", "pe", "--precision-bits", "8", "--activity", "0.25",
+                                  "--output", report])
+        #expect(run.status == 0, "\(run.standardError)")
+        let calibrated = directory.appendingPathComponent("lib.yaml").path
+        let calibrate = try SimDIT.run(["calibrate", "--report", report, "--output", calibrated])
+        #expect(calibrate.status == 0 && calibrate.standardOutput.contains("clock 781.25 MHz"), "\(calibrate.standardError)")
+    }
+
+    @Test func malformedReportExitsNonZero() throws {
+        let fixtures = InvalidFixtures.directory.deletingLastPathComponent().appendingPathComponent("reports")
+        let run = try SimDIT.run(["import-report", "--tool", "dc", "--area", fixtures.appendingPathComponent("genus/area.rpt").path,
+                                  "--power", fixtures.appendingPathComponent("dc/power.rpt").path,
+                                  "--timing", fixtures.appendingPathComponent("dc/timing.rpt").path, "--module", "pe", "--kind", "pe",
+                                  "--precision-bits", "8", "--activity", "0.25", "--output", try temporaryDirectory().path + "/x.yaml"])
+        #expect(run.status == 1 && run.standardError.contains("genus/area.rpt:1:1: error: no 'Total cell area:' line found"))
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import SimDITCore
+import SimDITFiles
+
+extension CommercialReports.Tool: ExpressibleByArgument {}
+
+/// `simdit import-report`: Design Compiler or Genus reports → a synthesis report for calibration.
+struct ImportReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-report",
+        abstract: "Convert Design Compiler or Genus report_area, report_power and report_timing text into a synthesis report.",
+        discussion: """
+            The output is a synthesis report (the calibration schema) with one module, ready for \
+            `simdit calibrate --report`. Design Compiler timing is read in ns, Genus timing in ps; \
+            power in the units the reports state.
+            """
+    )
+
+    @Option(name: .long, help: "dc (Synopsys Design Compiler) or genus (Cadence Genus).")
+    var tool: CommercialReports.Tool
+
+    @Option(name: .long, help: "report_area output.")
+    var area: String
+
+    @Option(name: .long, help: "report_power output.")
+    var power: String
+
+    @Option(name: .long, help: "report_timing output.")
+    var timing: String
+
+    @Option(name: .long, help: "The module's name.")
+    var module: String
+
+    @Option(name: .long, help: "The module's kind: pe, simd_lane, control, array or other.")
+    var kind: String
+
+    @Option(name: .long, help: "Operand precision of a PE, bits.")
+    var precisionBits: Int?
+
+    @Option(name: .long, help: "fixed32 or float32 for a SIMD lane.")
+    var lane: String?
+
+    @Option(name: .long, help: "How many instances the reports cover.")
+    var instances: Int = 1
+
+    @Option(name: .long, help: "Switching activity the power was reported at (0 < a ≤ 1).")
+    var activity: Double
+
+    @Option(name: .long, help: "Process node, nm.")
+    var nodeNm: Double?
+
+    @Option(name: .long, help: "Supply voltage, V.")
+    var voltage: Double?
+
+    @Option(name: .long, help: "Where to write the synthesis report (whole or not at all).")
+    var output: String
+
+    func validate() throws {
+        guard SynthesisReport.ModuleKind(rawValue: kind) != nil else {
+            throw ValidationError("--kind must be one of \(SynthesisReport.ModuleKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if kind == "pe" && precisionBits == nil { throw ValidationError("a pe module needs --precision-bits") }
+        guard activity > 0 && activity <= 1 else { throw ValidationError("--activity must be in (0, 1]") }
+        guard instances > 0 else { throw ValidationError("--instances must be positive") }
+    }
+
+    func run() throws {
+        var diagnostics: [Diagnostic] = []
+        func read(_ path: String) -> String {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(Diagnostic("cannot read report file", file: path))
+                return ""
+            }
+            return text
+        }
+        let texts = (read(area), read(power), read(timing))
+        guard diagnostics.isEmpty else { throw fail(diagnostics) }
+        let figures: CommercialReports.Figures
+        switch CommercialReports.parse(tool: tool, area: (texts.0, area), power: (texts.1, power), timing: (texts.2, timing)) {
+        case .success(let value): figures = value
+        case .failure(let error): throw fail(error.diagnostics)
+        }
+        let text = CommercialReports.synthesisReport(
+            figures, design: module, tool: tool, module: module, kind: kind, precisionBits: precisionBits, lane: lane,
+            instances: instances, activity: activity, nodeNanometres: nodeNm, voltage: voltage)
+        // The written report must read back in the calibration schema.
+        if case .failure(let error) = SynthesisReportFile.read(YAMLDocument(text: text, file: output)) { throw fail(error.diagnostics) }
+        if let problem = OutputFile.write(text, to: output) { throw fail([problem]) }
+        print("wrote \(output): area \(figures.areaSquareMicrometres) um2, dynamic \(figures.dynamicWatts * 1e6) uW, "
+              + "leakage \(figures.leakageWatts * 1e6) uW, period \(figures.clockPeriodNanoseconds) ns, slack \(figures.worstSlackNanoseconds) ns")
+    }
+}
