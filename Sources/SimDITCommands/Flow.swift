@@ -30,8 +30,8 @@ struct Flow: ParsableCommand {
     @Option(name: .long, help: "Clock period constraint for timing and power, ns.")
     var clockPeriodNs: Double = 10
 
-    @Option(name: .long, help: "Switching activity of the power analysis (0 < a ≤ 1).")
-    var activity: Double = 0.1
+    @Option(name: .long, help: "Switching activity of the power analysis: a number in (0, 1], or 'utilization' for the array's MAC utilization on --network.")
+    var activity: String = "0.1"
 
     @Option(name: .long, help: "Base technology library for the figures synthesis does not give (SRAM, DRAM, float lanes).")
     var tech: String = "generic-45nm"
@@ -43,7 +43,11 @@ struct Flow: ParsableCommand {
     var mode: ExecutionMode = .inference
 
     func validate() throws {
-        guard activity > 0 && activity <= 1 else { throw ValidationError("--activity must be in (0, 1], got \(activity)") }
+        if activity != "utilization" {
+            guard let value = Double(activity), value > 0 && value <= 1 else {
+                throw ValidationError("--activity must be a number in (0, 1] or 'utilization', got \(activity)")
+            }
+        }
         guard clockPeriodNs > 0 else { throw ValidationError("--clock-period-ns must be positive") }
     }
 
@@ -65,9 +69,27 @@ struct Flow: ParsableCommand {
                                    file: "<command line>")])
         }
         let directory = URL(fileURLWithPath: output)
+        let networkGraph: Network
+        switch InputResolver.network(network) {
+        case .success(let value): networkGraph = value.network
+        case .failure(let error): throw fail(error.diagnostics)
+        }
+        let program = try (mode == .training ? networkGraph.trainingProgram() : networkGraph.inferenceProgram()).get()
+        let options = SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1)
+        let result: NetworkResult
+        do {
+            result = try Simulator.run(program, on: loaded.architecture, options: options)
+        } catch {
+            throw fail(error.issues.map { Diagnostic($0.description, file: "<command line>") })
+        }
+        // The array's utilization: MACs over the PE-cycles of the array's busy time.
+        let a = loaded.architecture
+        let utilization = result.total.macs / (result.total.systolicCycles * Double(a.arrayRows * a.arrayColumns))
+        let switching = activity == "utilization" ? min(1, max(utilization, 1e-6)) : Double(activity) ?? 0.1
+        if activity == "utilization" { print("activity: \(Format.decimal(switching, places: 4)) (array MAC utilization on \(program.name))") }
         let configuration = SynthesisFlow.Configuration(
             architecture: loaded.architecture, output: directory, templates: templates, liberty: liberty, yosys: yosys, sta: sta,
-            clockPeriodNanoseconds: clockPeriodNs, switchingActivity: activity, nodeNanometres: nodeNm)
+            clockPeriodNanoseconds: clockPeriodNs, switchingActivity: switching, nodeNanometres: nodeNm)
         let report: String
         do {
             report = try SynthesisFlow.run(configuration) { print($0) }.report
@@ -97,22 +119,11 @@ struct Flow: ParsableCommand {
         if let problem = OutputFile.write(calibrated.render(), to: libraryPath) { throw fail([problem]) }
         print("calibrated library: \(libraryPath)")
 
-        let networkGraph: Network
-        switch InputResolver.network(network) {
-        case .success(let value): networkGraph = value.network
-        case .failure(let error): throw fail(error.diagnostics)
-        }
-        let program = try (mode == .training ? networkGraph.trainingProgram() : networkGraph.inferenceProgram()).get()
-        let options = SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1)
-        let result: NetworkResult
         let energy: EnergyReport
         do {
-            result = try Simulator.run(program, on: loaded.architecture, options: options)
             energy = try EnergyModel(architecture: loaded.architecture, library: calibrated.library, mode: mode).report(result)
-        } catch let error as SimulationError {
-            throw fail(error.issues.map { Diagnostic($0.description, file: "<command line>") })
         } catch {
-            throw fail([Diagnostic("\(error)", file: libraryPath)])
+            throw fail([Diagnostic(error.description, file: libraryPath)])
         }
         let summary = SimulationReport(result: result, architecture: loaded.architecture, energy: energy).summary()
         let energyPath = directory.appendingPathComponent("energy.txt").path
