@@ -69,12 +69,16 @@ struct Flow: ParsableCommand {
                                    file: "<command line>")])
         }
         let directory = URL(fileURLWithPath: output)
-        let networkGraph: Network
+        let loadedNetwork: NetworkFile.Loaded
         switch InputResolver.network(network) {
-        case .success(let value): networkGraph = value.network
+        case .success(let value): loadedNetwork = value
         case .failure(let error): throw fail(error.diagnostics)
         }
-        let program = try (mode == .training ? networkGraph.trainingProgram() : networkGraph.inferenceProgram()).get()
+        let program: Program
+        switch mode == .training ? loadedNetwork.network.trainingProgram() : loadedNetwork.network.inferenceProgram() {
+        case .success(let built): program = built
+        case .failure(let error): throw fail(loadedNetwork.diagnostics(for: error.issues))
+        }
         let options = SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1)
         let result: NetworkResult
         do {
@@ -85,7 +89,11 @@ struct Flow: ParsableCommand {
         // The array's utilization: MACs over the PE-cycles of the array's busy time.
         let a = loaded.architecture
         let utilization = result.total.macs / (result.total.systolicCycles * Double(a.arrayRows * a.arrayColumns))
-        let switching = activity == "utilization" ? min(1, max(utilization, 1e-6)) : Double(activity) ?? 0.1
+        if activity == "utilization" && !(utilization.isFinite && utilization > 0) {
+            throw fail([Diagnostic("\(program.name) keeps the array idle: give --activity a number", file: "<command line>",
+                                   keyPath: "--activity")])
+        }
+        let switching = activity == "utilization" ? min(1, utilization) : Double(activity) ?? 0.1
         if activity == "utilization" { print("activity: \(Format.decimal(switching, places: 4)) (array MAC utilization on \(program.name))") }
         let configuration = SynthesisFlow.Configuration(
             architecture: loaded.architecture, output: directory, templates: templates, liberty: liberty, yosys: yosys, sta: sta,

@@ -61,6 +61,8 @@ struct ImportReport: ParsableCommand {
             throw ValidationError("--kind must be one of \(SynthesisReport.ModuleKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if kind == "pe" && precisionBits == nil { throw ValidationError("a pe module needs --precision-bits") }
+        if let precisionBits, precisionBits <= 0 { throw ValidationError("--precision-bits must be positive") }
+        if let lane, lane != "fixed32" && lane != "float32" { throw ValidationError("--lane must be fixed32 or float32") }
         guard activity > 0 && activity <= 1 else { throw ValidationError("--activity must be in (0, 1]") }
         guard instances > 0 else { throw ValidationError("--instances must be positive") }
     }

@@ -64,6 +64,7 @@ struct Optimize: ParsableCommand {
 
     func validate() throws {
         if format == .csv { throw ValidationError("simdit optimize prints table or json") }
+        if mode == .inference && optimizer != .sgd { throw ValidationError("--optimizer applies to --mode training only") }
         if let batch, batch <= 0 { throw ValidationError("--batch must be positive") }
         for (name, value) in [("--bandwidth-budget", bandwidthBudget), ("--sram-budget-kib", sramBudgetKib),
                               ("--sram-granularity-kib", sramGranularityKib), ("--bandwidth-granularity", bandwidthGranularity)] {
@@ -95,6 +96,13 @@ struct Optimize: ParsableCommand {
             }
         }
         let architecture = base.architecture
+        if let library {
+            do {
+                _ = try EnergyModel(architecture: architecture, library: library, mode: mode)
+            } catch {
+                throw fail([Diagnostic(error.description, file: "<command line>", keyPath: "--tech")])
+            }
+        }
         let sramBudget = sramBudgetKib.map { $0 * 8192 } ?? ResourceSpace.sramBits(architecture)
         let bandwidth = bandwidthBudget ?? ResourceSpace.bandwidthBits(architecture)
         let sramGranule = sramGranularityKib.map { $0 * 8192 } ?? Self.defaultGranule(sramBudget, unit: 8192, parts: 64)
@@ -134,25 +142,30 @@ struct Optimize: ParsableCommand {
             print("warning: the search's evaluation (\(found.bestCost) cycles) disagrees with the simulator "
                   + "(\(bestResult.total.cycles)); the reported cycles are the simulator's", to: &standardError)
         }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+        let seconds = (ContinuousClock.now - started).seconds
 
+        // Everything that can fail comes before anything is written.
+        var header: String?
+        if emitRtl != nil {
+            switch RTLParameters.derive(best) {
+            case .success(let parameters): header = RTLHeader.render(parameters, origin: "simdit optimize")
+            case .failure(let error):
+                throw fail(error.issues.map { Diagnostic("best split: \($0.message)", file: "<command line>", keyPath: $0.keyPath) })
+            }
+        }
         if let emitArch {
             let text = ArchitectureFile.render(best, description: "\(objective.rawValue)-optimal split of \(architecture.name)'s "
                 + "budgets for \(program.name) \(mode.rawValue) at batch \(options.batch) (simdit optimize)")
             if let problem = OutputFile.write(text, to: emitArch) { throw fail([problem]) }
         }
-        if let emitRtl {
-            switch RTLParameters.derive(best) {
-            case .success(let parameters):
-                try? FileManager.default.createDirectory(atPath: emitRtl, withIntermediateDirectories: true)
-                let path = (emitRtl as NSString).appendingPathComponent(RTLHeader.fileName)
-                if let problem = OutputFile.write(RTLHeader.render(parameters, origin: "simdit optimize"), to: path) {
-                    throw fail([problem])
-                }
-            case .failure(let error):
-                throw fail(error.issues.map { Diagnostic("best split: \($0.message)", file: "<command line>", keyPath: $0.keyPath) })
+        if let emitRtl, let header {
+            do {
+                try FileManager.default.createDirectory(atPath: emitRtl, withIntermediateDirectories: true)
+            } catch {
+                throw fail([Diagnostic("cannot create directory: \(error.localizedDescription)", file: emitRtl)])
             }
+            let path = (emitRtl as NSString).appendingPathComponent(RTLHeader.fileName)
+            if let problem = OutputFile.write(header, to: path) { throw fail([problem]) }
         }
         let report = OptimizationReport(
             base: architecture, best: best, objective: objective, space: space, found: found, baseline: baseline,

@@ -55,6 +55,6 @@ struct CommercialReportTests {
             Issue.record("accepted empty reports")
             return
         }
-        #expect(emptyError.diagnostics.count == 4)  // area, power, clock edge, slack
+        #expect(emptyError.diagnostics.count == 5)  // area, power unit, power, clock edge, slack
     }
 }

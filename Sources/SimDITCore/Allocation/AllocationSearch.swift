@@ -276,11 +276,17 @@ public enum AllocationSearch {
         var sram = 1.0
         for k in 1...4 { sram = sram * Double(free + k) / Double(k) }
         if sram <= exhaustiveLimit * 4 { sram = Double(sramSplits(space).count) }
-        var ports = 0.0
-        let choices = space.portChoices
-        for a in choices { for b in choices { for c in choices where a + b + c < space.portUnits {
-            ports += Double(choices.filter { a + b + c + $0 <= space.portUnits }.count)
-        } } }
+        // Port combinations with a total within the budget: count by dynamic programming.
+        var ways = [Double](repeating: 0, count: space.portUnits + 1)
+        ways[0] = 1
+        for _ in 0..<4 {
+            var next = [Double](repeating: 0, count: space.portUnits + 1)
+            for (total, count) in ways.enumerated() where count > 0 {
+                for choice in space.portChoices where total + choice <= space.portUnits { next[total + choice] += count }
+            }
+            ways = next
+        }
+        let ports = ways.reduce(0, +)
         return sram * ports
     }
 

@@ -101,7 +101,12 @@ public enum CommercialReports {
                 if row.count >= 3 { figures.areaSquareMicrometres = row[1] } else { diagnostics.append(areaText.bad(dashes + 2, "cell count and cell area")) }
             } else { diagnostics.append(areaText.missing("area table", tool, "report_area")) }
             // report_power: "Power Unit: W" and the "Subtotal" row (leakage, internal, switching, total).
-            let scale = powerText.line(containing: "Power Unit:").flatMap { powerScale(String($0.text.split(separator: ":").last ?? "")) } ?? 1
+            var scale = 1.0
+            if let (number, line) = powerText.line(containing: "Power Unit:") {
+                if let value = powerScale(String(line.split(separator: ":").last ?? "")) { scale = value } else {
+                    diagnostics.append(powerText.bad(number, "the power unit (pW, nW, uW, mW or W)"))
+                }
+            } else { diagnostics.append(powerText.missing("'Power Unit:' line", tool, "report_power")) }
             if let (number, line) = powerText.line(containing: "Subtotal") {
                 let row = numbers(line)
                 if row.count >= 3 {

@@ -61,7 +61,7 @@ public struct OptimizationReport {
         ])
     }
 
-    func ratio(_ a: Double?, _ b: Double) -> JSONValue { a.map { .number($0 / b) } ?? .null }
+    func ratio(_ a: Double?, _ b: Double) -> JSONValue { a.map { b > 0 ? .number($0 / b) : .null } ?? .null }
 
     public func json() -> JSONValue {
         func point(_ result: NetworkResult?, _ architecture: Architecture?) -> JSONValue {
@@ -91,9 +91,9 @@ public struct OptimizationReport {
                 ("allocation", Self.allocationObject(bestArchitecture)),
                 ("arch", Self.architectureObject(bestArchitecture)),
             ])),
-            ("speedup_vs_baseline", .number(baseline.total.cycles / best.total.cycles)),
+            ("speedup_vs_baseline", ratio(baseline.total.cycles, best.total.cycles)),
             ("speedup_vs_equal_split", ratio(equal?.total.cycles, best.total.cycles)),
-            ("speedup_vs_worst", .number(worst.total.cycles / best.total.cycles)),
+            ("speedup_vs_worst", ratio(worst.total.cycles, best.total.cycles)),
             ("breakdown_before", .object(baseline.cyclesByCategory.map { ($0.category.rawValue, .number($0.cycles)) })),
             ("breakdown_after", .object(best.cyclesByCategory.map { ($0.category.rawValue, .number($0.cycles)) })),
             ("search", .string(found.exhaustive ? "exhaustive" : "descent")),

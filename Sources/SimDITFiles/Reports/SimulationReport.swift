@@ -345,6 +345,7 @@ public struct SimulationReport {
 public enum Format {
     /// Fixed decimals with thousands separators.
     public static func decimal(_ value: Double, places: Int) -> String {
+        guard value.isFinite else { return "n/a" }
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
@@ -399,7 +400,7 @@ public enum Format {
 
     /// `part / whole` as a percentage with one decimal.
     public static func percent(_ part: Double, of whole: Double) -> String {
-        guard whole != 0 else { return "0.0 %" }
+        guard whole != 0, part.isFinite, whole.isFinite else { return "0.0 %" }
         let tenths = Int((part / whole * 1000).rounded())
         let magnitude = abs(tenths)
         return (tenths < 0 ? "-" : "") + "\(magnitude / 10).\(magnitude % 10) %"

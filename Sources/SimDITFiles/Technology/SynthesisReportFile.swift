@@ -123,12 +123,16 @@ public enum SynthesisReportFile {
                                         areaSquareMicrometres: values[3] ?? 0))
             }
         }
+        let node = number(root, "node_nm"), voltage = number(root, "voltage_v")
+        for (key, value) in [("node_nm", node), ("voltage_v", voltage), ("clock_period_ns", period)] where (value ?? 1) <= 0 {
+            document.error("'\(key)' must be positive, got \(value ?? 0)", at: root.value(key), keyPath: key)
+        }
         if modules.isEmpty && macros.isEmpty && !document.hasErrors {
             document.error("the report has neither modules nor sram_macros: nothing to calibrate", at: root.node, keyPath: nil)
         }
         guard !document.hasErrors else { return .failure(DiagnosticError(document.diagnostics)) }
         let report = SynthesisReport(
-            design: design, nodeNanometres: number(root, "node_nm"), voltage: number(root, "voltage_v"),
+            design: design, nodeNanometres: node, voltage: voltage,
             clockPeriodNanoseconds: period, worstSlackNanoseconds: slack, switchingActivity: activity, modules: modules,
             sramMacros: macros)
         return .success(Loaded(report: report, file: document.file, positions: positions))
