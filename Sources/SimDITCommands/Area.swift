@@ -30,16 +30,8 @@ struct Area: ParsableCommand {
     }
 
     func run() throws {
-        let architecture: Architecture
-        switch InputResolver.architecture(arch) {
-        case .success(let loaded): architecture = loaded.architecture
-        case .failure(let error): throw fail(error.diagnostics)
-        }
-        let technology: TechnologyFile
-        switch InputResolver.technology(tech) {
-        case .success(let file): technology = file
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let architecture = try resolved(InputResolver.architecture(arch)).architecture
+        let technology = try resolved(InputResolver.technology(tech))
         let library = technology.library
         let lanes = mode ?? (max(architecture.activationBits, architecture.weightBits) >= 16 ? .training : .inference)
         let model = AreaModel(architecture: architecture, library: library, mode: lanes)

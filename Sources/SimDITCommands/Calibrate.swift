@@ -32,11 +32,7 @@ struct Calibrate: ParsableCommand {
     }
 
     func run() throws {
-        let base: TechnologyFile
-        switch InputResolver.technology(tech) {
-        case .success(let file): base = file
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let base = try resolved(InputResolver.technology(tech))
         var loaded: [SynthesisReportFile.Loaded] = []
         var diagnostics: [Diagnostic] = []
         for path in report {
@@ -46,11 +42,7 @@ struct Calibrate: ParsableCommand {
             }
         }
         guard diagnostics.isEmpty else { throw fail(diagnostics) }
-        let calibrated: TechnologyFile
-        switch base.calibrated(with: loaded, name: name) {
-        case .success(let file): calibrated = file
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let calibrated = try resolved(base.calibrated(with: loaded, name: name))
         let text = calibrated.render()
         // The written library must read back; refuse to write one that does not.
         if case .failure(let error) = TechnologyFile.read(YAMLDocument(text: text, file: output)) {

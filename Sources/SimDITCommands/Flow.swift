@@ -52,11 +52,8 @@ struct Flow: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: LoadedArchitecture
-        switch InputResolver.architecture(arch) {
-        case .success(let value): loaded = value
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let workload = try Workload.load(arch: arch, network: network, mode: mode)
+        let loaded = workload.architecture, program = workload.program
         guard let yosys = SynthesisFlow.findTool(["yosys"]), let sta = SynthesisFlow.findTool(["sta", "opensta"]) else {
             throw fail([Diagnostic("yosys and OpenSTA (sta) must be installed: apt-get install yosys opensta", file: "<command line>")])
         }
@@ -69,23 +66,7 @@ struct Flow: ParsableCommand {
                                    file: "<command line>")])
         }
         let directory = URL(fileURLWithPath: output)
-        let loadedNetwork: NetworkFile.Loaded
-        switch InputResolver.network(network) {
-        case .success(let value): loadedNetwork = value
-        case .failure(let error): throw fail(error.diagnostics)
-        }
-        let program: Program
-        switch mode == .training ? loadedNetwork.network.trainingProgram() : loadedNetwork.network.inferenceProgram() {
-        case .success(let built): program = built
-        case .failure(let error): throw fail(loadedNetwork.diagnostics(for: error.issues))
-        }
-        let options = SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1)
-        let result: NetworkResult
-        do {
-            result = try Simulator.run(program, on: loaded.architecture, options: options)
-        } catch {
-            throw fail(error.issues.map { Diagnostic($0.description, file: "<command line>") })
-        }
+        let result = try workload.simulate(SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1))
         // The array's utilization: MACs over the PE-cycles of the array's busy time.
         let a = loaded.architecture
         let utilization = result.total.macs / (result.total.systolicCycles * Double(a.arrayRows * a.arrayColumns))
@@ -108,21 +89,9 @@ struct Flow: ParsableCommand {
         if let problem = OutputFile.write(report, to: reportPath) { throw fail([problem]) }
         print("report: \(reportPath)")
 
-        let base: TechnologyFile
-        switch InputResolver.technology(tech) {
-        case .success(let file): base = file
-        case .failure(let error): throw fail(error.diagnostics)
-        }
-        let parsed: SynthesisReportFile.Loaded
-        switch SynthesisReportFile.read(YAMLDocument(text: report, file: reportPath)) {
-        case .success(let value): parsed = value
-        case .failure(let error): throw fail(error.diagnostics)
-        }
-        let calibrated: TechnologyFile
-        switch base.calibrated(with: [parsed], name: "\(loaded.architecture.name)-calibrated") {
-        case .success(let value): calibrated = value
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let base = try resolved(InputResolver.technology(tech))
+        let parsed = try resolved(SynthesisReportFile.read(YAMLDocument(text: report, file: reportPath)))
+        let calibrated = try resolved(base.calibrated(with: [parsed], name: "\(loaded.architecture.name)-calibrated"))
         let libraryPath = directory.appendingPathComponent("calibrated.yaml").path
         if let problem = OutputFile.write(calibrated.render(), to: libraryPath) { throw fail([problem]) }
         print("calibrated library: \(libraryPath)")

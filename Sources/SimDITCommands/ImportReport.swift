@@ -78,11 +78,8 @@ struct ImportReport: ParsableCommand {
         }
         let texts = (read(area), read(power), read(timing))
         guard diagnostics.isEmpty else { throw fail(diagnostics) }
-        let figures: CommercialReports.Figures
-        switch CommercialReports.parse(tool: tool, area: (texts.0, area), power: (texts.1, power), timing: (texts.2, timing)) {
-        case .success(let value): figures = value
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let figures = try resolved(CommercialReports.parse(tool: tool, area: (texts.0, area), power: (texts.1, power),
+                                                           timing: (texts.2, timing)))
         let text = CommercialReports.synthesisReport(
             figures, design: module, tool: tool, module: module, kind: kind, precisionBits: precisionBits, lane: lane,
             instances: instances, activity: activity, nodeNanometres: nodeNm, voltage: voltage)

@@ -74,27 +74,11 @@ struct Optimize: ParsableCommand {
 
     func run() throws {
         let started = ContinuousClock.now
-        let base: LoadedArchitecture
-        let loadedNetwork: NetworkFile.Loaded
-        switch (InputResolver.architecture(arch), InputResolver.network(network)) {
-        case (.success(let a), .success(let n)): (base, loadedNetwork) = (a, n)
-        case (.failure(let a), .failure(let n)): throw fail(a.diagnostics + n.diagnostics)
-        case (.failure(let error), _), (_, .failure(let error)): throw fail(error.diagnostics)
-        }
-        let program: Program
-        switch mode == .training ? loadedNetwork.network.trainingProgram(optimizer: optimizer) : loadedNetwork.network.inferenceProgram() {
-        case .success(let built): program = built
-        case .failure(let error): throw fail(loadedNetwork.diagnostics(for: error.issues))
-        }
+        let workload = try Workload.load(arch: arch, network: network, mode: mode, optimizer: optimizer)
+        let base = workload.architecture, program = workload.program
         let options = SimulationOptions(mode: mode, batch: batch ?? (mode == .training ? 32 : 1), fusion: fusion,
                                         optimizer: optimizer)
-        var library: TechnologyLibrary?
-        if objective != .cycles {
-            switch InputResolver.technology(tech) {
-            case .success(let file): library = file.library
-            case .failure(let error): throw fail(error.diagnostics)
-            }
-        }
+        let library = objective == .cycles ? nil : try resolved(InputResolver.technology(tech)).library
         let architecture = base.architecture
         if let library {
             do {
@@ -127,11 +111,7 @@ struct Optimize: ParsableCommand {
         }
         if progress.printed { print("", to: &standardError) }
 
-        func simulate(_ a: Architecture) throws -> NetworkResult {
-            do { return try Simulator.run(program, on: a, options: options) } catch {
-                throw fail(error.issues.map { Diagnostic($0.description, file: "<command line>") })
-            }
-        }
+        func simulate(_ a: Architecture) throws -> NetworkResult { try workload.simulate(on: a, options) }
         var best = space.architecture(found.best)
         best.name = architecture.name + "-optimized"
         let baseline = try simulate(architecture)

@@ -22,11 +22,7 @@ struct RTL: ParsableCommand {
     var output: String
 
     func run() throws {
-        let loaded: LoadedArchitecture
-        switch InputResolver.architecture(arch) {
-        case .success(let value): loaded = value
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let loaded = try resolved(InputResolver.architecture(arch))
         let parameters: RTLParameters
         switch RTLParameters.derive(loaded.architecture) {
         case .success(let value): parameters = value

@@ -68,39 +68,13 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let loadedArchitecture: LoadedArchitecture
-        let loadedNetwork: NetworkFile.Loaded
-        switch (InputResolver.architecture(arch ?? Self.defaultArchitecture(mode)),
-                InputResolver.network(network ?? Self.defaultNetwork)) {
-        case (.success(let a), .success(let n)):
-            loadedArchitecture = a
-            loadedNetwork = n
-        case (.failure(let a), .failure(let n)):
-            throw fail(a.diagnostics + n.diagnostics)
-        case (.failure(let error), _), (_, .failure(let error)):
-            throw fail(error.diagnostics)
-        }
-        let graph = loadedNetwork.network
-        let lowered = mode == .training
-            ? graph.trainingProgram(optimizer: optimizer, variant: variant) : graph.inferenceProgram()
-        let program: Program
-        switch lowered {
-        case .success(let built): program = built
-        case .failure(let error): throw fail(loadedNetwork.diagnostics(for: error.issues))
-        }
+        let workload = try Workload.load(arch: arch ?? Self.defaultArchitecture(mode), network: network ?? Self.defaultNetwork,
+                                         mode: mode, optimizer: optimizer, variant: variant)
         let options = SimulationOptions(variant: variant, mode: mode, batch: batch ?? Self.defaultBatch(mode),
                                         fusion: fusion, optimizer: optimizer)
-        let result: NetworkResult
-        do {
-            result = try Simulator.run(program, on: loadedArchitecture.architecture, options: options)
-        } catch {
-            throw fail(error.issues.map { Self.diagnostic($0, loadedArchitecture, loadedNetwork) })
-        }
-        let technology: TechnologyFile
-        switch InputResolver.technology(tech) {
-        case .success(let file): technology = file
-        case .failure(let error): throw fail(error.diagnostics)
-        }
+        let result = try workload.simulate(options)
+        let loadedArchitecture = workload.architecture
+        let technology = try resolved(InputResolver.technology(tech))
         let energy: EnergyReport
         do {
             energy = try EnergyModel(architecture: loadedArchitecture.architecture, library: technology.library, mode: mode)
@@ -115,19 +89,6 @@ struct Simulate: ParsableCommand {
             if let problem = OutputFile.write(text, to: output) { throw fail([problem]) }
         } else {
             print(text, terminator: "")
-        }
-    }
-
-    /// A simulation issue as a diagnostic at the file line it concerns.
-    static func diagnostic(_ issue: SimulationIssue, _ architecture: LoadedArchitecture,
-                           _ network: NetworkFile.Loaded) -> Diagnostic {
-        switch issue {
-        case .capacity(let violation, let layer):
-            return ArchitectureFile.capacityDiagnostic(violation, architecture, neededBy: layer)
-        case .noTile:
-            return architecture.diagnostic(issue.description, keyPath: "buffers")
-        case .unsupportedFusion, .invalidBatch:
-            return Diagnostic(issue.description, file: "<command line>")
         }
     }
 }
