@@ -77,6 +77,13 @@ final class AllocationEvaluator {
         return Part(counts: total, feasible: true)
     }
 
+    private func cached<Key: Hashable>(_ cache: inout [Key: Part], _ key: Key, _ compute: () -> Part) -> Part {
+        if let known = cache[key] { return known }
+        let value = compute()
+        cache[key] = value
+        return value
+    }
+
     /// The objective of an allocation; infinity when some op has no tile.
     func cost(_ allocation: Allocation) -> Double {
         if let known = costs[allocation] { return known }
@@ -85,21 +92,8 @@ final class AllocationEvaluator {
         let u = allocation.sramUnits, p = allocation.portUnits
         let systolicKey = SystolicKey(ibuf: u[0], wbuf: u[1], obuf: u[2], bbuf: u[3], input: p[0], parameter: p[1], output: p[2])
         let simdKey = SIMDKey(vmem: u[4], port: p[3])
-        let arrayPart: Part
-        if let cached = systolicCache[systolicKey] {
-            arrayPart = cached
-        } else {
-            arrayPart = part(systolic, hw)
-            systolicCache[systolicKey] = arrayPart
-        }
-        let simdPart: Part
-        if let cached = simdCache[simdKey] {
-            simdPart = cached
-        } else {
-            simdPart = part(simd, hw)
-            simdCache[simdKey] = simdPart
-        }
-
+        let arrayPart = cached(&systolicCache, systolicKey) { part(systolic, hw) }
+        let simdPart = cached(&simdCache, simdKey) { part(simd, hw) }
         var value = Double.infinity
         if arrayPart.feasible, simdPart.feasible {
             let arrayCounts = arrayPart.counts, simdCounts = simdPart.counts
