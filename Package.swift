@@ -21,17 +21,20 @@ let package = Package(
             name: "SimDITFiles",
             dependencies: ["SimDITCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Runs the external tools of the backend flow (Flow/): Yosys, Icarus Verilog, OpenSTA.
+        .target(name: "SimDITFlow", dependencies: ["SimDITCore", "SimDITFiles"]),
         // The command line, as a library so tests can drive it in-process.
         .target(
             name: "SimDITCommands",
             dependencies: [
-                "SimDITCore", "SimDITFiles",
+                "SimDITCore", "SimDITFiles", "SimDITFlow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "simdit", dependencies: ["SimDITCommands"]),
         .testTarget(name: "SimDITCoreTests", dependencies: ["SimDITCore"]),
         .testTarget(name: "SimDITFilesTests", dependencies: ["SimDITCore", "SimDITFiles"]),
+        .testTarget(name: "SimDITFlowTests", dependencies: ["SimDITFlow", "SimDITFiles"]),
         .testTarget(name: "SimDITCommandsTests", dependencies: ["SimDITCommands", "SimDITFiles", "SimDITCore"]),
         // Compiles and simulates the Verilog templates (Icarus Verilog, Verilator).
         .testTarget(name: "SimDITRTLTests", dependencies: ["SimDITFiles", "SimDITCore"], exclude: []),

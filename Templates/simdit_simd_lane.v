@@ -1,5 +1,6 @@
 // One SIMD lane ALU (simdit template): add, subtract, max, multiply and compare on signed
-// SIMD_DATA_WIDTH-bit operands, result registered.
+// SIMD_DATA_WIDTH-bit operands, result registered. The multiplier's operands are isolated (held at
+// zero) unless the op is a multiply, so the other ops do not pay for its switching.
 `include "simdit_params.vh"
 
 module simdit_simd_lane #(
@@ -16,7 +17,10 @@ module simdit_simd_lane #(
 );
     localparam OP_ADD = 3'd0, OP_SUB = 3'd1, OP_MAX = 3'd2, OP_MUL = 3'd3, OP_CMP = 3'd4;
     /* verilator lint_off UNUSEDSIGNAL */  // the multiply keeps the low W bits
-    wire signed [2*W-1:0] product = a * b;
+    wire is_mul = (op == OP_MUL);
+    wire signed [W-1:0] mul_a = is_mul ? a : {W{1'b0}};
+    wire signed [W-1:0] mul_b = is_mul ? b : {W{1'b0}};
+    wire signed [2*W-1:0] product = mul_a * mul_b;
     /* verilator lint_on UNUSEDSIGNAL */
     reg signed [W-1:0] result;
 

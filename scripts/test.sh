@@ -10,8 +10,9 @@ if ! command -v swift >/dev/null 2>&1; then
     exit 1
 fi
 
-# The RTL tests compile and simulate the Verilog templates, the flow tests synthesize them with
-# Yosys to the OSU 0.18 um Liberty and time them with OpenSTA: install what is missing.
+# The RTL tests compile and simulate the Verilog templates; the flow tests synthesize them with
+# Yosys to the OSU 0.18 um Liberty, simulate the netlists at gate level with Icarus and time them
+# with OpenSTA: install what is missing.
 missing=()
 command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)

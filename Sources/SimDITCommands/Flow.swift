@@ -2,16 +2,20 @@ import ArgumentParser
 import Foundation
 import SimDITCore
 import SimDITFiles
+import SimDITFlow
 
-/// `simdit flow`: RTL → synthesis → timing and power → report → calibrated library → energy.
+/// `simdit flow`: RTL → synthesis → gate-level simulation → timing and power → report → calibrated
+/// library → energy.
 struct Flow: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the backend loop: RTL, Yosys synthesis, OpenSTA timing and power, calibration, energy report.",
+        abstract: "Run the backend loop: RTL, Yosys synthesis, gate-level activity, OpenSTA timing and power, calibration, energy report.",
         discussion: """
-            Writes DIR/rtl (the header), DIR/pe, DIR/array and DIR/lane (Yosys script and log, netlist, \
-            OpenSTA script and log, parsed result.json), DIR/report.yaml (the synthesis report), \
-            DIR/calibrated.yaml (the calibrated library) and DIR/energy.txt (the network's energy with \
-            it). Needs yosys, OpenSTA (sta) and a Liberty library (default: Debian's qflow-tech-osu018).
+            Runs the scripts in Flow/ as Flow/plan.yaml says. Writes DIR/rtl (the header); per module \
+            (DIR/pe, DIR/array, DIR/lane) the scripts, the netlist, each stimulus run's simulation log, \
+            value-change summary and OpenSTA activity commands, the OpenSTA logs, rerun.sh and a parsed \
+            result.json; then DIR/report.yaml (the synthesis report), DIR/calibrated.yaml (the calibrated \
+            library) and DIR/energy.txt (the network's energy with it). Needs yosys, OpenSTA (sta), Icarus \
+            Verilog and a Liberty library with its Verilog cell models (default: Debian's qflow-tech-osu018).
             """
     )
 
@@ -24,14 +28,20 @@ struct Flow: ParsableCommand {
     @Option(name: .long, help: "The Liberty library to map to.")
     var liberty: String = SynthesisFlow.defaultLiberty
 
+    @Option(name: .long, help: "The library's Verilog cell models for gate-level simulation (default: the *_stdcells.v beside the Liberty file).")
+    var cellModels: String?
+
     @Option(name: .long, help: "Process node of the Liberty library, nm.")
     var nodeNm: Double = 180
 
-    @Option(name: .long, help: "Clock period constraint for timing and power, ns.")
+    @Option(name: .long, help: "Clock period of timing, simulation and power, ns.")
     var clockPeriodNs: Double = 10
 
-    @Option(name: .long, help: "Switching activity of the power analysis: a number in (0, 1], or 'utilization' for the array's MAC utilization on --network.")
-    var activity: String = "0.1"
+    @Option(name: .long, help: "Share of zero operands in the stimulus, percent (0-100).")
+    var zeroPercent: Int = 0
+
+    @Option(name: .long, help: "The characterization plan (default: Flow/plan.yaml).")
+    var plan: String?
 
     @Option(name: .long, help: "Base technology library for the figures synthesis does not give (SRAM, DRAM, float lanes).")
     var tech: String = "generic-45nm"
@@ -43,42 +53,44 @@ struct Flow: ParsableCommand {
     var mode: ExecutionMode = .inference
 
     func validate() throws {
-        if activity != "utilization" {
-            guard let value = Double(activity), value > 0 && value <= 1 else {
-                throw ValidationError("--activity must be a number in (0, 1] or 'utilization', got \(activity)")
-            }
+        guard clockPeriodNs > 0 && clockPeriodNs.isFinite && clockPeriodNs <= 1e6 else {
+            throw ValidationError("--clock-period-ns must be a positive number of ns (at most 1e6)")
         }
-        guard clockPeriodNs > 0 else { throw ValidationError("--clock-period-ns must be positive") }
+        guard (0...100).contains(zeroPercent) else { throw ValidationError("--zero-percent must be from 0 to 100") }
     }
 
     func run() throws {
         let workload = try Workload.load(arch: arch, network: network, mode: mode)
-        let loaded = workload.architecture, program = workload.program
-        guard let yosys = SynthesisFlow.findTool(["yosys"]), let sta = SynthesisFlow.findTool(["sta", "opensta"]) else {
-            throw fail([Diagnostic("yosys and OpenSTA (sta) must be installed: apt-get install yosys opensta", file: "<command line>")])
+        let loaded = workload.architecture
+        let tools: SynthesisFlow.Tools
+        switch SynthesisFlow.Tools.find() {
+        case .success(let found): tools = found
+        case .failure(let missing):
+            throw fail([Diagnostic("\(missing.packages.joined(separator: ", ")) must be installed: apt-get install "
+                                   + missing.packages.joined(separator: " "), file: "<command line>")])
         }
         guard FileManager.default.fileExists(atPath: liberty) else {
             throw fail([Diagnostic("no Liberty library at \(liberty): apt-get install qflow-tech-osu018, or give --liberty",
                                    file: "<command line>", keyPath: "--liberty")])
         }
-        guard let templates = Self.templatesDirectory() else {
-            throw fail([Diagnostic("cannot find the Templates/ directory: run simdit from the repository, or set SIMDIT_TEMPLATES",
-                                   file: "<command line>")])
+        guard let models = cellModels ?? SynthesisFlow.cellModels(besides: liberty),
+              FileManager.default.fileExists(atPath: models) else {
+            throw fail([Diagnostic("no Verilog cell models \(cellModels.map { "at \($0)" } ?? "beside \(liberty)"): give --cell-models",
+                                   file: "<command line>", keyPath: "--cell-models")])
         }
+        guard let templates = Self.repositoryDirectory("Templates", containing: "simdit_pe.v"),
+              let flow = Self.repositoryDirectory("Flow", containing: "plan.yaml") else {
+            throw fail([Diagnostic("cannot find the Templates/ and Flow/ directories: run simdit from the repository, or set "
+                                   + "SIMDIT_TEMPLATES and SIMDIT_FLOW", file: "<command line>")])
+        }
+        let planPath = plan ?? flow.appendingPathComponent("plan.yaml").path
+        let characterizationPlan = try resolved(CharacterizationPlan.read(YAMLDocument.load(path: planPath)))
         let directory = URL(fileURLWithPath: output)
         let result = try workload.simulate(SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1))
-        // The array's utilization: MACs over the PE-cycles of the array's busy time.
-        let a = loaded.architecture
-        let utilization = result.total.macs / (result.total.systolicCycles * Double(a.arrayRows * a.arrayColumns))
-        if activity == "utilization" && !(utilization.isFinite && utilization > 0) {
-            throw fail([Diagnostic("\(program.name) keeps the array idle: give --activity a number", file: "<command line>",
-                                   keyPath: "--activity")])
-        }
-        let switching = activity == "utilization" ? min(1, utilization) : Double(activity) ?? 0.1
-        if activity == "utilization" { print("activity: \(Format.decimal(switching, places: 4)) (array MAC utilization on \(program.name))") }
         let configuration = SynthesisFlow.Configuration(
-            architecture: loaded.architecture, output: directory, templates: templates, liberty: liberty, yosys: yosys, sta: sta,
-            clockPeriodNanoseconds: clockPeriodNs, switchingActivity: switching, nodeNanometres: nodeNm)
+            architecture: loaded.architecture, output: directory, flow: flow, templates: templates, plan: characterizationPlan,
+            liberty: liberty, cellModels: models, tools: tools, clockPeriodNanoseconds: clockPeriodNs, zeroPercent: zeroPercent,
+            nodeNanometres: nodeNm)
         let report: String
         do {
             report = try SynthesisFlow.run(configuration) { print($0) }.report
@@ -109,16 +121,19 @@ struct Flow: ParsableCommand {
         print(summary, terminator: "")
     }
 
-    /// `SIMDIT_TEMPLATES`, else `Templates/` in the current directory or above the executable.
-    static func templatesDirectory() -> URL? {
+    /// `SIMDIT_<NAME>` (upper-cased), else `name/` in the current directory or above the executable,
+    /// the first that holds `file`.
+    static func repositoryDirectory(_ name: String, containing file: String) -> URL? {
         var candidates: [URL] = []
-        if let explicit = ProcessInfo.processInfo.environment["SIMDIT_TEMPLATES"] { candidates.append(URL(fileURLWithPath: explicit)) }
-        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Templates"))
+        if let explicit = ProcessInfo.processInfo.environment["SIMDIT_\(name.uppercased())"] {
+            candidates.append(URL(fileURLWithPath: explicit))
+        }
+        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(name))
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
-            candidates.append(directory.appendingPathComponent("Templates"))
+            candidates.append(directory.appendingPathComponent(name))
             directory = directory.deletingLastPathComponent()
         }
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("simdit_pe.v").path) }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(file).path) }
     }
 }

@@ -44,8 +44,11 @@ struct ImportReport: ParsableCommand {
     @Option(name: .long, help: "How many instances the reports cover.")
     var instances: Int = 1
 
-    @Option(name: .long, help: "Switching activity the power was reported at (0 < a ≤ 1).")
-    var activity: Double
+    @Option(name: .long, help: "A PE's report_power with the clock running and operands held (the idle run of Flow/sim/pe_stimulus.v); --power is then the run with a MAC every cycle.")
+    var idlePower: String?
+
+    @Option(name: .long, help: "The global switching activity the power was reported at (0 < a ≤ 1), when there is no --idle-power.")
+    var activity: Double?
 
     @Option(name: .long, help: "Process node, nm.")
     var nodeNm: Double?
@@ -63,7 +66,9 @@ struct ImportReport: ParsableCommand {
         if kind == "pe" && precisionBits == nil { throw ValidationError("a pe module needs --precision-bits") }
         if let precisionBits, precisionBits <= 0 { throw ValidationError("--precision-bits must be positive") }
         if let lane, lane != "fixed32" && lane != "float32" { throw ValidationError("--lane must be fixed32 or float32") }
-        guard activity > 0 && activity <= 1 else { throw ValidationError("--activity must be in (0, 1]") }
+        if let activity, !(activity > 0 && activity <= 1) { throw ValidationError("--activity must be in (0, 1]") }
+        if idlePower != nil && kind != "pe" { throw ValidationError("--idle-power is for a pe module") }
+        if idlePower == nil && activity == nil { throw ValidationError("give --idle-power (a PE's idle run) or --activity") }
         guard instances > 0 else { throw ValidationError("--instances must be positive") }
     }
 
@@ -80,9 +85,18 @@ struct ImportReport: ParsableCommand {
         guard diagnostics.isEmpty else { throw fail(diagnostics) }
         let figures = try resolved(CommercialReports.parse(tool: tool, area: (texts.0, area), power: (texts.1, power),
                                                            timing: (texts.2, timing)))
+        var idleWatts: Double?
+        if let idlePower {
+            let idleText = read(idlePower)
+            guard diagnostics.isEmpty else { throw fail(diagnostics) }
+            // The idle run's power report, parsed with the same area and timing reports.
+            idleWatts = try resolved(CommercialReports.parse(tool: tool, area: (texts.0, area), power: (idleText, idlePower),
+                                                             timing: (texts.2, timing))).dynamicWatts
+        }
         let text = CommercialReports.synthesisReport(
             figures, design: module, tool: tool, module: module, kind: kind, precisionBits: precisionBits, lane: lane,
-            instances: instances, activity: activity, nodeNanometres: nodeNm, voltage: voltage)
+            instances: instances, activity: idlePower == nil ? activity : nil, idleDynamicWatts: idleWatts,
+            nodeNanometres: nodeNm, voltage: voltage)
         // The written report must read back in the calibration schema.
         if case .failure(let error) = SynthesisReportFile.read(YAMLDocument(text: text, file: output)) { throw fail(error.diagnostics) }
         if let problem = OutputFile.write(text, to: output) { throw fail([problem]) }

@@ -411,8 +411,7 @@ struct OptimizeCommandTests {
 struct FlowCommandTests {
     static let liberty = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
 
-    @Test func synthesisTimingPowerCalibrationAndEnergy() throws {
-        let directory = try temporaryDirectory()
+    static func writeArchitecture(_ directory: URL) throws -> String {
         let archPath = directory.appendingPathComponent("arch.yaml").path
         try """
             version: 1
@@ -423,11 +422,36 @@ struct FlowCommandTests {
             dram_bandwidth: {ibuf_bits_per_cycle: 64, parambuf_bits_per_cycle: 32, obuf_bits_per_cycle: 64, simd_bits_per_cycle: 64}
 
             """.write(toFile: archPath, atomically: true, encoding: .utf8)
+        return archPath
+    }
+
+    /// A figure's value from a calibrated library's text.
+    static func figure(_ prefix: String, in library: String, after section: String? = nil) throws -> Double {
+        var lines = library.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let section, let start = lines.firstIndex(of: section) { lines = Array(lines[start...]) }
+        let line = try #require(lines.first { $0.hasPrefix(prefix) }, "no \(prefix)")
+        let value = line.components(separatedBy: "value: ")[1].prefix { $0 != "," && $0 != "}" }
+        return try #require(Double(value))
+    }
+
+    /// OpenSTA's total dynamic power (internal + switching), W, from a kept log.
+    static func dynamicPower(_ log: URL) throws -> Double {
+        let text = try String(contentsOf: log, encoding: .utf8)
+        let total = try #require(text.split(separator: "\n").first { $0.hasPrefix("Total") })
+        let powers = total.split(separator: " ").dropFirst().compactMap { Double($0) }
+        return powers[0] + powers[1]
+    }
+
+    @Test func synthesisActivityTimingPowerCalibrationAndEnergy() throws {
+        let directory = try temporaryDirectory()
+        let archPath = try Self.writeArchitecture(directory)
         let out = directory.appendingPathComponent("flow")
-        let run = try SimDIT.run(["flow", "--arch", archPath, "--output", out.path, "--clock-period-ns", "10", "--activity", "0.2"])
+        let run = try SimDIT.run(["flow", "--arch", archPath, "--output", out.path, "--clock-period-ns", "10"])
         #expect(run.status == 0, "\(run.standardError)\n\(run.standardOutput)")
-        for file in ["rtl/simdit_params.vh", "pe/yosys.log", "pe/netlist.v", "pe/sta.log", "pe/result.json", "array/sta.log",
-                     "lane/result.json", "report.yaml", "calibrated.yaml", "energy.txt"] {
+        for file in ["rtl/simdit_params.vh", "pe/synth.tcl", "pe/yosys.log", "pe/netlist.v", "pe/pe_stimulus.v", "pe/power.tcl",
+                     "pe/idle.sim.log", "pe/idle.vcd-summary.json", "pe/idle.activity.tcl", "pe/idle.sta.log", "pe/mac.sta.log",
+                     "pe/rerun.sh", "pe/result.json", "array/timing.sta.log", "lane/add.sta.log", "lane/max.activity.tcl",
+                     "lane/multiply.vcd-summary.json", "lane/result.json", "report.yaml", "calibrated.yaml", "energy.txt"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "missing \(file)")
         }
         // Area: the sum of the mapped cells' Liberty areas, counted here from the netlist.
@@ -448,34 +472,73 @@ struct FlowCommandTests {
         let result = try jsonObject(String(contentsOf: out.appendingPathComponent("pe/result.json"), encoding: .utf8))
         let peArea = try #require((result["area_um2"] as? NSNumber)?.doubleValue)
         #expect(summed > 0 && abs(summed - peArea) < 1e-6, "netlist cells \(summed) µm² vs reported \(peArea) µm²")
+        // Activity from the simulation: a random 8-bit activation bit toggles with probability 1/2
+        // each cycle (2000 cycles: 0.5 ± 0.05 is more than four standard deviations); held operands
+        // of the idle run do not toggle at all.
+        func activity(_ run: String, _ net: String) throws -> Double {
+            let text = try String(contentsOf: out.appendingPathComponent("pe/\(run).activity.tcl"), encoding: .utf8)
+            let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("simdit_net_activity {\(net)} ") })
+            return try #require(Double(line.split(separator: " ")[2]))
+        }
+        #expect(abs(try activity("mac", "act_in[3]") - 0.5) < 0.05)
+        #expect(try activity("idle", "act_in[3]") == 0)
         // Clock: period minus the array tile's register-to-register slack, from the STA log.
-        let arrayLog = try String(contentsOf: out.appendingPathComponent("array/sta.log"), encoding: .utf8)
+        let arrayLog = try String(contentsOf: out.appendingPathComponent("array/timing.sta.log"), encoding: .utf8)
         let slackLine = try #require(arrayLog.split(separator: "\n").first { $0.contains("slack (") })
         let slack = try #require(Double(slackLine.split(separator: " ")[0]))
         let calibrated = try String(contentsOf: out.appendingPathComponent("calibrated.yaml"), encoding: .utf8)
-        func figure(_ prefix: String) throws -> Double {
-            let line = try #require(calibrated.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) })
-            let value = line.components(separatedBy: "value: ")[1].prefix { $0 != "," && $0 != "}" }
-            return try #require(Double(value))
-        }
-        #expect(abs(try figure("clock_hz:") - 1e9 / (10 - slack)) <= 1e-6 * 1e9 / (10 - slack))
-        // MAC energy: the PE's dynamic power / (report clock 100 MHz × 1 MAC per cycle × activity 0.2).
-        let peLog = try String(contentsOf: out.appendingPathComponent("pe/sta.log"), encoding: .utf8)
-        let total = try #require(peLog.split(separator: "\n").first { $0.hasPrefix("Total") })
-        let powers = total.split(separator: " ").dropFirst().compactMap { Double($0) }
-        let expectedMAC = (powers[0] + powers[1]) / (1e8 * 1 * 0.2) * 1e12
-        #expect(abs(try figure("int8:") - expectedMAC) <= 1e-9 * expectedMAC)
-        // The final energy report uses the calibrated library.
+        #expect(abs(try Self.figure("clock_hz:", in: calibrated) - 1e9 / (10 - slack)) <= 1e-6 * 1e9 / (10 - slack))
+        // MAC energy: (P_active − P_idle) / (100 MHz × 1 MAC per cycle); idle energy P_idle / 100 MHz,
+        // from the kept OpenSTA logs.
+        let active = try Self.dynamicPower(out.appendingPathComponent("pe/mac.sta.log"))
+        let idle = try Self.dynamicPower(out.appendingPathComponent("pe/idle.sta.log"))
+        #expect(active > idle && idle > 0)
+        let expectedMAC = (active - idle) / (1e8 * 1) * 1e12, expectedIdle = idle / 1e8 * 1e12
+        #expect(abs(try Self.figure("int8:", in: calibrated, after: "mac_pj:") - expectedMAC) <= 1e-6 * expectedMAC)
+        #expect(abs(try Self.figure("int8:", in: calibrated, after: "idle_pj_per_cycle:") - expectedIdle) <= 1e-6 * expectedIdle)
+        // The lane: an add costs its power over idle at 100 MHz.
+        let add = try Self.dynamicPower(out.appendingPathComponent("lane/add.sta.log"))
+        let laneIdle = try Self.dynamicPower(out.appendingPathComponent("lane/idle.sta.log"))
+        let expectedAdd = (add - laneIdle) / 1e8 * 1e12
+        #expect(abs(try Self.figure("add:", in: calibrated, after: "fixed32_pj:") - expectedAdd) <= 1e-6 * expectedAdd)
+        // The final energy report uses the calibrated library: MACs and bias adds, and every PE idle
+        // for every cycle the array runs.
         let simulated = try SimDIT.run(["simulate", "--mode", "inference", "--arch", archPath, "--tech",
                                         out.appendingPathComponent("calibrated.yaml").path, "--format", "json"])
         let totals = try #require(try jsonObject(simulated.standardOutput)["total"] as? [String: Any])
         let macs = try #require((totals["macs"] as? NSNumber)?.doubleValue)
         let bias = try #require(((totals["sram_bytes_by_buffer"] as? [String: Any])?["bbuf"] as? NSNumber)?.doubleValue)
-        let macEnergy = try #require(((totals["energy_breakdown_pj"] as? [String: Any])?["systolic_mac"] as? NSNumber)?.doubleValue)
+        let breakdown = try #require(totals["energy_breakdown_pj"] as? [String: Any])
+        let macEnergy = try #require((breakdown["systolic_mac"] as? NSNumber)?.doubleValue)
         #expect(abs(macEnergy - (macs * expectedMAC + bias * 8 / 32 * 0.1)) <= 1e-6 * macEnergy)
+        let systolicCycles = try #require(((totals["systolic"] as? [String: Any])?["cycles"] as? NSNumber)?.doubleValue)
+        let idleEnergy = try #require((breakdown["systolic_idle"] as? NSNumber)?.doubleValue)
+        #expect(abs(idleEnergy - 16 * systolicCycles * expectedIdle) <= 1e-6 * idleEnergy)
         let energyText = try String(contentsOf: out.appendingPathComponent("energy.txt"), encoding: .utf8)
         let joules = try #require((totals["energy_pj"] as? NSNumber)?.doubleValue) * 1e-12
         #expect(energyText.contains(Format.grouped(joules * 1e6)), "energy.txt does not show \(joules * 1e6) µJ")
+    }
+
+    /// Operand streams with half their activations and weights zero switch less: a lower energy per MAC.
+    @Test func zeroOperandsLowerTheEnergyPerMAC() throws {
+        let directory = try temporaryDirectory()
+        let archPath = try Self.writeArchitecture(directory)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // The committed plan with a shorter stimulus and a 2×2 array tile, to keep the test quick.
+        var plan = try String(contentsOf: repository.appendingPathComponent("Flow/plan.yaml"), encoding: .utf8)
+        plan = plan.replacingOccurrences(of: "cycles: 2000", with: "cycles: 1000")
+            .replacingOccurrences(of: "{max_rows: 4, max_columns: 4}", with: "{max_rows: 2, max_columns: 2}")
+        let planPath = directory.appendingPathComponent("plan.yaml").path
+        try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        var energies: [Double] = []
+        for zeros in ["0", "50"] {
+            let out = directory.appendingPathComponent("flow-\(zeros)")
+            let run = try SimDIT.run(["flow", "--arch", archPath, "--output", out.path, "--plan", planPath, "--zero-percent", zeros])
+            #expect(run.status == 0, "\(run.standardError)")
+            let calibrated = try String(contentsOf: out.appendingPathComponent("calibrated.yaml"), encoding: .utf8)
+            energies.append(try Self.figure("int8:", in: calibrated, after: "mac_pj:"))
+        }
+        #expect(energies[1] < energies[0], "50 % zeros \(energies[1]) pJ vs random \(energies[0]) pJ per MAC")
     }
 
     @Test func missingLibertyIsADiagnostic() throws {
@@ -501,6 +564,34 @@ struct ImportReportCommandTests {
         let calibrated = directory.appendingPathComponent("lib.yaml").path
         let calibrate = try SimDIT.run(["calibrate", "--report", report, "--output", calibrated])
         #expect(calibrate.status == 0 && calibrate.standardOutput.contains("clock 781.25 MHz"), "\(calibrate.standardError)")
+    }
+
+    /// A PE's power with a MAC every cycle and idle: the MAC energy is their difference per cycle.
+    @Test func idlePowerGivesMACAndIdleEnergies() throws {
+        let fixtures = InvalidFixtures.directory.deletingLastPathComponent().appendingPathComponent("reports/dc")
+        let directory = try temporaryDirectory()
+        let report = directory.appendingPathComponent("pe.yaml").path
+        let run = try SimDIT.run(["import-report", "--tool", "dc", "--area", fixtures.appendingPathComponent("area.rpt").path,
+                                  "--power", fixtures.appendingPathComponent("power.rpt").path,
+                                  "--idle-power", fixtures.appendingPathComponent("idle_power.rpt").path,
+                                  "--timing", fixtures.appendingPathComponent("timing.rpt").path,
+                                  "--module", "simdit_pe", "--kind", "pe", "--precision-bits", "8", "--output", report])
+        #expect(run.status == 0, "\(run.standardError)")
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(text.contains("dynamic_uw: 122.46") && text.contains("idle_dynamic_uw: 40.6646") && !text.contains("switching_activity"))
+        let calibrated = directory.appendingPathComponent("lib.yaml").path
+        let calibrate = try SimDIT.run(["calibrate", "--report", report, "--output", calibrated])
+        #expect(calibrate.status == 0, "\(calibrate.standardError)")
+        // The power was reported at the DC timing fixture's 2 ns clock (it closes at 1.28 ns):
+        // (122.4646 − 40.6646) µW × 2 ns = 0.1636 pJ per MAC, 40.6646 µW × 2 ns = 0.0813 pJ idle per cycle.
+        let library = try String(contentsOfFile: calibrated, encoding: .utf8)
+        #expect(abs(try FlowCommandTests.figure("int8:", in: library, after: "mac_pj:") - 81.8e-6 * 2e-9 * 1e12) < 1e-9)
+        #expect(abs(try FlowCommandTests.figure("int8:", in: library, after: "idle_pj_per_cycle:") - 40.6646e-6 * 2e-9 * 1e12) < 1e-9)
+        let neither = try SimDIT.run(["import-report", "--tool", "dc", "--area", fixtures.appendingPathComponent("area.rpt").path,
+                                      "--power", fixtures.appendingPathComponent("power.rpt").path,
+                                      "--timing", fixtures.appendingPathComponent("timing.rpt").path,
+                                      "--module", "simdit_pe", "--kind", "pe", "--precision-bits", "8", "--output", report + ".2"])
+        #expect(neither.status != 0 && neither.standardError.contains("--idle-power"))
     }
 
     @Test func malformedReportExitsNonZero() throws {

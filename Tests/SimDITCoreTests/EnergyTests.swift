@@ -13,13 +13,12 @@ enum TinyDesign {
     /// One SRAM macro: 0.1 pJ per bit read, 0.2 per bit written, whatever the size.
     static let library = TechnologyLibrary(
         name: "round", nodeNanometres: 45, voltage: 1, clockHz: 1e9,
-        macEnergyPicojoules: [8: 1, 16: 4], accumulateEnergyPicojoules: 0.5, peRegisterEnergyPicojoulesPerBit: 0.01,
+        macEnergyPicojoules: [8: 1, 16: 4], accumulateEnergyPicojoules: 0.5, peIdleEnergyPicojoulesPerCycle: [8: 0.25, 16: 0.5],
         peAreaSquareMicrometres: [8: 100], peLeakageMicrowatts: [8: 1],
         simdFixedPoint: SIMDOperationEnergies(add: 0.2, multiply: 1, divide: 2, exponent: 3, inverseSquareRoot: 4, compare: 0.3),
         simdFloat: SIMDOperationEnergies(add: 0.4, multiply: 2, divide: 4, exponent: 6, inverseSquareRoot: 8, compare: 0.3),
-        simdRegisterEnergyPicojoulesPerBit: 0.02,
-        simdFixedPointLane: LaneFigures(areaSquareMicrometres: 1000, leakageMicrowatts: 2),
-        simdFloatLane: LaneFigures(areaSquareMicrometres: 2000, leakageMicrowatts: 4),
+        simdFixedPointLane: LaneFigures(areaSquareMicrometres: 1000, leakageMicrowatts: 2, idleEnergyPicojoulesPerCycle: 0.1),
+        simdFloatLane: LaneFigures(areaSquareMicrometres: 2000, leakageMicrowatts: 4, idleEnergyPicojoulesPerCycle: 0.2),
         sramMacros: [SRAMMacro(name: "m", capacityBits: 1024, widthBits: 32, readEnergyPicojoules: 3.2,
                                writeEnergyPicojoules: 6.4, leakageMicrowatts: 0, areaSquareMicrometres: 512)],
         dramEnergyPicojoulesPerBit: 10, controlAreaFraction: 0.5, controlLeakageFraction: 0.5)
@@ -52,6 +51,10 @@ struct EnergyTests {
         // compute 16/4 + F_S 8 = 12; stall 16 + 16 = 32.
         #expect(relu.sram.vmemBits == 1024 && relu.sram.immBits == 128 && relu.sram.instructionBits == 128)
         #expect(relu.simdComputeCycles == 12 && relu.simdStallCycles == 32)
+        // Actions: OBUF written once per output; ReLU reads 16 inputs and writes 16 outputs of 32 bits,
+        // its DRAM load fills VMEM and its store drains it.
+        #expect(conv.buffers.obufWriteBits == 512 && conv.buffers.obufDrainBits == 512)
+        #expect(relu.buffers.vmemWriteBits == 512 && relu.buffers.vmemFillBits == 512 && relu.buffers.vmemDrainBits == 512)
 
         let model = try EnergyModel(architecture: TinyDesign.architecture, library: TinyDesign.library, mode: .inference)
         // Leakage: 16 PEs × 1 µW + 4 lanes × 2 µW = 24 µW, + 50 % control = 36 µW (SRAM leaks 0).
@@ -61,26 +64,67 @@ struct EnergyTests {
         // Words: IBUF/WBUF 8-bit (0.8 pJ read, 1.6 write), BBUF/OBUF/VMEM/IMM/instruction 32-bit
         // (3.2 read, 6.4 write; mixed 4.8).
         #expect(close(e[.systolicMAC], 64 * 1 + 512.0 / 32 * 0.5))            // 72
-        #expect(close(e[.systolicRegisters], 64 * (8 + 32) * 0.01))          // 25.6
+        #expect(close(e[.systolicIdle], 16 * (10 + 24) * 0.25))              // 136: 16 PEs clocked 34 cycles
         #expect(close(e[.ibuf], 128.0 / 8 * 0.8 + 128.0 / 8 * 1.6))          // 38.4
         #expect(close(e[.wbuf], 512.0 / 8 * 0.8 + 128.0 / 8 * 1.6))          // 76.8
         #expect(close(e[.bbuf], 512.0 / 32 * 3.2 + 128.0 / 32 * 6.4))        // 76.8
-        #expect(close(e[.obuf], (512.0 + 512) / 32 * 4.8))                   // 153.6
+        #expect(close(e[.obuf], 512.0 / 32 * 3.2 + 512.0 / 32 * 6.4))        // drained 16 words, written 16: 153.6
         #expect(close(e[.dram], 896 * 10))
         #expect(close(e[.leakage], 36e-6 * 34 / 1e9 * 1e12))                 // 1.224
-        #expect(close(e.total, 9403.2 + 1.224))
+        #expect(close(e.total, 9513.6 + 1.224))
         let r = report.layers[1]
-        #expect(close(r[.vmem], (1024.0 + 1024) / 32 * 4.8))                 // 307.2
+        #expect(close(r[.vmem], (512.0 + 512) / 32 * 3.2 + (512.0 + 512) / 32 * 6.4))  // reads and drains, writes and fills: 307.2
         #expect(close(r[.imm], 128.0 / 32 * 3.2) && close(r[.instruction], 128.0 / 32 * 3.2))
-        #expect(close(r[.simdALU], 16 * 0.2))
-        #expect(close(r[.simdRegisters], 16 * 96 * 0.02))                    // 30.72
+        #expect(close(r[.simdALU], 16 * 0.3))                                // 16 max, priced as compares
+        #expect(close(r[.simdIdle], 4 * (12 + 32) * 0.1))                    // 17.6: 4 lanes clocked 44 cycles
         #expect(close(r[.dram], 1024 * 10))
-        #expect(close(r.total, 10606.72 + 36e-6 * 44 / 1e9 * 1e12))
+        #expect(close(r.total, 10595.2 + 36e-6 * 44 / 1e9 * 1e12))
         // Network: 78 cycles at 1 GHz.
         #expect(close(report.runtimeSeconds, 78e-9))
-        #expect(close(report.total.total, 9404.424 + 10608.304))
+        #expect(close(report.total.total, 9514.824 + 10596.784))
         #expect(close(report.averagePowerWatts * report.runtimeSeconds, report.energyJoules))
         #expect(close(report.teraOpsPerWatt, result.total.ops / report.energyJoules / 1e12))
+    }
+
+    /// Reads, writes and fills are counted, not mixed: a 1×1 convolution reducing 8 input channels
+    /// on 4 rows accumulates twice per output in OBUF.
+    @Test func obufWritesAndReadsOfAnAccumulatingConvolution() throws {
+        let program = Program(name: "acc", entries: [
+            ProgramEntry(name: "conv", operation: .convolution(ConvolutionOp(
+                outputChannels: 4, inputChannels: 8, kernelHeight: 1, kernelWidth: 1, outputHeight: 2, outputWidth: 2))),
+        ])
+        let counts = try Simulator.run(program, on: TinyDesign.architecture).layers[0].counts
+        // 16 outputs, K = IC/N = 2 accumulation steps: 2K − 1 = 3 accesses of 32 bits per output
+        // (§5.2), of which 2 writes (the first partial sum and the second step) and 1 read.
+        #expect(counts.sram.obufBits == 16 * 3 * 32)
+        #expect(counts.buffers.obufWriteBits == 16 * 2 * 32)
+        // One DRAM tile: the ifmap 2·2·8·8 fills IBUF, the filter 8·4·8 WBUF, the bias 4·32 BBUF, the
+        // 32-bit ofmap drains OBUF; no partial sums leave the chip.
+        #expect([counts.buffers.ibufFillBits, counts.buffers.wbufFillBits, counts.buffers.bbufFillBits] == [256, 256, 128])
+        #expect(counts.buffers.obufFillBits == 0 && counts.buffers.obufDrainBits == 512)
+        let e = try EnergyModel(architecture: TinyDesign.architecture, library: TinyDesign.library, mode: .inference)
+            .energy(of: counts)
+        // OBUF words of 32 bits: reads 16 + drains 16 at 3.2 pJ, writes 32 at 6.4 pJ.
+        #expect(close(e[.obuf], 32 * 3.2 + 32 * 6.4))
+    }
+
+    /// Over every preset and both modes: writes never exceed a buffer's accesses, and every DRAM bit
+    /// is one buffer's fill or drain.
+    @Test func bufferActionsAccountForEveryAccessAndTransfer() throws {
+        let network = try #require(Zoo.named("resnet18"))
+        for preset in Presets.all {
+            let mode: ExecutionMode = preset.name.contains("training") ? .training : .inference
+            let program = try (mode == .training ? network.trainingProgram() : network.inferenceProgram()).get()
+            let result = try Simulator.run(program, on: preset, options: .init(mode: mode, batch: 2))
+            for layer in result.layers {
+                let c = layer.counts, b = c.buffers
+                #expect(b.obufWriteBits >= 0 && b.obufWriteBits <= c.sram.obufBits, "\(layer.name)")
+                #expect(b.vmemWriteBits >= 0 && b.vmemWriteBits <= c.sram.vmemBits, "\(layer.name)")
+                let transfers = b.ibufFillBits + b.wbufFillBits + b.bbufFillBits + b.obufFillBits + b.obufDrainBits
+                    + b.vmemFillBits + b.vmemDrainBits
+                #expect(close(transfers, c.dram.totalBits), "\(preset.name) \(layer.name)")
+            }
+        }
     }
 
     @Test func breakdownSumsAndPowerTimesRuntimeIsEnergy() throws {
@@ -100,7 +144,7 @@ struct EnergyTests {
     }
 
     /// Doubling one figure doubles exactly the component it prices.
-    @Test(arguments: [EnergyComponent.dram, .systolicMAC, .simdALU, .leakage, .systolicRegisters])
+    @Test(arguments: [EnergyComponent.dram, .systolicMAC, .simdALU, .leakage, .systolicIdle, .simdIdle])
     func doublingAFigureDoublesItsComponent(component: EnergyComponent) throws {
         var doubled = TinyDesign.library
         switch component {
@@ -119,8 +163,11 @@ struct EnergyTests {
             doubled.peLeakageMicrowatts = doubled.peLeakageMicrowatts.mapValues { $0 * 2 }
             doubled.simdFixedPointLane.leakageMicrowatts *= 2
             doubled.simdFloatLane.leakageMicrowatts *= 2
+        case .systolicIdle:
+            doubled.peIdleEnergyPicojoulesPerCycle = doubled.peIdleEnergyPicojoulesPerCycle.mapValues { $0 * 2 }
         default:
-            doubled.peRegisterEnergyPicojoulesPerBit *= 2
+            doubled.simdFixedPointLane.idleEnergyPicojoulesPerCycle *= 2
+            doubled.simdFloatLane.idleEnergyPicojoulesPerCycle *= 2
         }
         let program = try #require(Zoo.named("resnet18")).trainingProgram().get()
         let preset = try #require(Presets.named("genesys-training-05"))

@@ -28,9 +28,14 @@ struct TechnologyFileTests {
     @Test func generic45nmCarriesHorowitzFiguresWithCitations() throws {
         let file = try InputResolver.technology("generic-45nm").get()
         let library = file.library
-        #expect(library.macEnergyPicojoules == [4: 0.15, 8: 0.3, 16: 0.9])
-        #expect(library.simdFixedPoint.add == 0.1 && library.simdFixedPoint.multiply == 3.1)
-        #expect(library.simdFloat.add == 0.9 && library.simdFloat.multiply == 3.7)
+        // Horowitz's multiply and 32-bit add, plus the register bits a MAC moves at 0.00375 pJ per bit:
+        // 8-bit 0.2 + 0.1 + 40 × 0.00375 = 0.45 pJ.
+        #expect(library.macEnergyPicojoules == [4: 0.285, 8: 0.45, 16: 1.08])
+        #expect(library.peIdleEnergyPicojoulesPerCycle == [4: 0.075, 8: 0.09, 16: 0.12])
+        // Horowitz's 32-bit operations plus 3 × 32 pipeline-register bits: 0.36 pJ.
+        #expect(library.simdFixedPoint.add == 0.46 && library.simdFixedPoint.multiply == 3.46)
+        #expect(library.simdFloat.add == 1.26 && library.simdFloat.multiply == 4.06)
+        #expect(library.simdFixedPointLane.idleEnergyPicojoulesPerCycle == 1.08)
         #expect(library.sramMacros.map(\.readEnergyPicojoules) == [10, 20, 100])
         #expect(library.dramEnergyPicojoulesPerBit == 1950.0 / 64)
         // Every figure says where it came from, and every source is listed.
@@ -59,10 +64,11 @@ struct TechnologyFileTests {
             (corrupt("energy_pj_per_bit: {value: 30.46875", "energy_pj_per_bit: {value: -1"), "'energy_pj_per_bit' must be positive"),
             (corrupt("source: horowitz2014, derivation: \"8-bit multiply 0.2 pJ + 32", "source: horowitz, derivation: \"8-bit multiply 0.2 pJ + 32"),
              "unknown source 'horowitz'"),
-            (corrupt("    int8: {value: 0.3,", "    int8x: {value: 0.3,"), "must name a precision as intN"),
+            (corrupt("    int8: {value: 0.45,", "    int8x: {value: 0.45,"), "must name a precision as intN"),
+            (corrupt("    int8: {value: 0.09,", "    int9: {value: 0.09,"), "needs a figure for every precision of 'pe.mac_pj' (missing int8)"),
             (corrupt("area_fraction: {value: 0.1", "area_fraction: {value: 1.5"), "'area_fraction' must be below 1"),
             (corrupt("capacity_bits: 65536", "capacity_bits: 65537"), "not a whole number of 64-bit words"),
-            (corrupt("  multiply: {value: 3.1,", "  multiply: {value: lots,"), "'multiply' must be a number"),
+            (corrupt("  multiply: {value: 3.46,", "  multiply: {value: lots,"), "'multiply' must be a number"),
         ]
         for (bad, fragment) in cases {
             let diagnostics = technologyDiagnostics(bad)
@@ -84,6 +90,58 @@ struct TechnologyFileTests {
           - {name: sram-4Kib, capacity_bits: 4096, width_bits: 32, read_pj: 2, write_pj: 3, leakage_uw: 4, area_um2: 5000}
 
         """
+
+    /// Active and idle power: the action energy is the difference per cycle, the idle energy the idle
+    /// power per cycle (hand-derived at 100 MHz).
+    @Test func activeAndIdlePowerSplitActionFromClockEnergy() throws {
+        let text = """
+            version: 1
+            design: split
+            clock_period_ns: 10
+            modules:
+              - {name: pe, kind: pe, precision_bits: 8, instances: 2, dynamic_uw: 500, idle_dynamic_uw: 200}
+              - {name: lane, kind: simd_lane, lane: fixed32, idle_dynamic_uw: 100, operation_dynamic_uw: {add: 300, multiply: 1100, max: 350}}
+
+            """
+        let base = try InputResolver.technology("generic-45nm").get()
+        let loaded = try SynthesisReportFile.read(YAMLDocument(text: text, file: "split.yaml")).get()
+        let library = try base.calibrated(with: [loaded]).get().library
+        // PE: (500 − 200) µW / 2 instances / 100 MHz = 1.5 pJ per MAC; 200 µW / 2 / 100 MHz = 1 pJ per cycle.
+        #expect(abs(library.macEnergyPicojoules[8]! - 1.5) < 1e-12)
+        #expect(abs(library.peIdleEnergyPicojoulesPerCycle[8]! - 1.0) < 1e-12)
+        #expect(library.macEnergyPicojoules[16] == 1.08)   // not in the report: the base figure
+        // Lane: add (300 − 100) µW / 100 MHz = 2 pJ, multiply 10 pJ, compare from max 2.5 pJ; divide,
+        // exponent and inverse square root scale with the measured multiply (10 / 3.46); idle 1 pJ.
+        let lane = library.simdFixedPoint
+        #expect(abs(lane.add - 2) < 1e-12 && abs(lane.multiply - 10) < 1e-12 && abs(lane.compare - 2.5) < 1e-12)
+        #expect(abs(lane.divide - 3.56 * 10 / 3.46) < 1e-12 && abs(lane.exponent - 16.36 * 10 / 3.46) < 1e-12)
+        #expect(abs(library.simdFixedPointLane.idleEnergyPicojoulesPerCycle - 1) < 1e-12)
+        #expect(library.simdFloat == base.library.simdFloat)
+    }
+
+    @Test func inconsistentActiveAndIdlePowerAreDiagnostics() throws {
+        let base = try InputResolver.technology("generic-45nm").get()
+        let idleAbove = """
+            version: 1
+            design: bad
+            clock_period_ns: 10
+            modules:
+              - {name: pe, kind: pe, precision_bits: 8, dynamic_uw: 100, idle_dynamic_uw: 200}
+
+            """
+        let loaded = try SynthesisReportFile.read(YAMLDocument(text: idleAbove, file: "bad.yaml")).get()
+        guard case .failure(let error) = base.calibrated(with: [loaded]) else {
+            Issue.record("an idle power above the active power was accepted")
+            return
+        }
+        #expect(error.diagnostics.contains { $0.message.contains("idle power 200.0 µW is not below") && $0.line == 5 })
+        let noIdle = idleAbove.replacingOccurrences(of: ", idle_dynamic_uw: 200", with: "")
+        guard case .failure(let missing) = SynthesisReportFile.read(YAMLDocument(text: noIdle, file: "bad.yaml")) else {
+            Issue.record("dynamic power without idle power or activity was accepted")
+            return
+        }
+        #expect(missing.diagnostics.contains { $0.message.contains("without idle_dynamic_uw") && $0.line == 5 })
+    }
 
     @Test func calibratedLibraryRecordsProvenance() throws {
         let base = try InputResolver.technology("generic-45nm").get()

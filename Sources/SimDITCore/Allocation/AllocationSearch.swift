@@ -103,7 +103,7 @@ final class AllocationEvaluator {
                 value = cycles
             case .energy, .edp:
                 if let library, let model = try? EnergyModel(architecture: architecture, library: library, mode: mode) {
-                    let energy = model.energy(of: arrayCounts, unit: .systolic).total + model.energy(of: simdCounts, unit: .simd).total
+                    let energy = model.energy(of: arrayCounts).total + model.energy(of: simdCounts).total
                     value = objective == .energy ? energy : energy * cycles / library.clockHz
                 }
             }

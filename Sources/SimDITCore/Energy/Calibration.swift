@@ -22,14 +22,20 @@ public struct SynthesisReport: Sendable, Hashable {
         public var instances: Double
         public var areaSquareMicrometres: Double?
         public var leakageMicrowatts: Double?
-        /// Dynamic power at the report's clock and switching activity.
+        /// Dynamic power at the report's clock: while doing its action every cycle (a MAC on a PE)
+        /// when `idleDynamicMicrowatts` is given, else at the report's global switching activity.
         public var dynamicMicrowatts: Double?
+        /// Dynamic power with the clock running and every operand held: clock and register power.
+        public var idleDynamicMicrowatts: Double?
+        /// A SIMD lane's dynamic power doing one operation kind every cycle (`add`, `multiply`, `max`).
+        public var operationDynamicMicrowatts: [String: Double]
         /// MACs (PE) or ALU operations (lane) one instance completes per cycle.
         public var operationsPerCycle: Double
 
         public init(name: String, kind: ModuleKind, precisionBits: Int? = nil, lane: String? = nil, instances: Double = 1,
                     areaSquareMicrometres: Double? = nil, leakageMicrowatts: Double? = nil,
-                    dynamicMicrowatts: Double? = nil, operationsPerCycle: Double = 1) {
+                    dynamicMicrowatts: Double? = nil, idleDynamicMicrowatts: Double? = nil,
+                    operationDynamicMicrowatts: [String: Double] = [:], operationsPerCycle: Double = 1) {
             self.name = name
             self.kind = kind
             self.precisionBits = precisionBits
@@ -38,6 +44,8 @@ public struct SynthesisReport: Sendable, Hashable {
             self.areaSquareMicrometres = areaSquareMicrometres
             self.leakageMicrowatts = leakageMicrowatts
             self.dynamicMicrowatts = dynamicMicrowatts
+            self.idleDynamicMicrowatts = idleDynamicMicrowatts
+            self.operationDynamicMicrowatts = operationDynamicMicrowatts
             self.operationsPerCycle = operationsPerCycle
         }
     }
@@ -49,13 +57,14 @@ public struct SynthesisReport: Sendable, Hashable {
     public var clockPeriodNanoseconds: Double
     /// Worst setup slack at that period; the achievable period is `period − slack`.
     public var worstSlackNanoseconds: Double?
-    /// Toggle rate of the power analysis (0 < a ≤ 1).
-    public var switchingActivity: Double
+    /// Global toggle rate of a power analysis without simulated activity (0 < a ≤ 1); needed by
+    /// modules that report `dynamicMicrowatts` without an idle figure.
+    public var switchingActivity: Double?
     public var modules: [Module]
     public var sramMacros: [SRAMMacro]
 
     public init(design: String, nodeNanometres: Double? = nil, voltage: Double? = nil, clockPeriodNanoseconds: Double,
-                worstSlackNanoseconds: Double? = nil, switchingActivity: Double, modules: [Module],
+                worstSlackNanoseconds: Double? = nil, switchingActivity: Double? = nil, modules: [Module],
                 sramMacros: [SRAMMacro] = []) {
         self.design = design
         self.nodeNanometres = nodeNanometres
@@ -96,11 +105,20 @@ public struct CalibrationIssue: Sendable, Hashable, CustomStringConvertible {
 /// (BRIEF.md: synthesis reports calibrate the model).
 ///
 /// - Clock: `1 / (period − worst slack)`; with several reports, the slowest.
-/// - PE MAC energy: `dynamic power / instances / (report clock × MACs per cycle × activity)`;
-///   PE area and leakage per instance.
-/// - SIMD lane: its energy per op the same way; every op energy of that lane kind (fixed32 or
-///   float32) in the base library is scaled by `lane energy / mean(base add, multiply, compare)`,
-///   the op mix of a lane ALU. Lane area and leakage per instance.
+/// - PE, measured active and idle (a gate-level simulation with a MAC every cycle, and one with
+///   the clock running and operands held): dynamic energy per MAC
+///   `(P_active − P_idle) / instances / (report clock × MACs per cycle)` (`pe.mac_pj.intN`), and the
+///   clock and register energy per PE per cycle `P_idle / instances / report clock`
+///   (`pe.idle_pj_per_cycle.intN`). Without an idle figure (a commercial report at a global toggle
+///   rate a): `P / instances / (report clock × MACs per cycle × a)` is the MAC energy and the idle
+///   energy keeps the base figure. PE area and leakage per instance.
+/// - SIMD lane, measured per operation kind and idle: `add`, `multiply` and `compare` (from the
+///   `max` run: a compare and a select, what ReLU and pooling do) are `(P_op − P_idle) / instances /
+///   (clock × ops per cycle)`; `divide`, `exponent` and `inverse_sqrt`, sequences of multiplies
+///   and adds in every base derivation, are the base figures × measured multiply / base multiply;
+///   `simd.idle_pj_per_cycle.<lane>` is `P_idle / instances / clock`. With only a dynamic power at a
+///   global toggle rate, every op energy of that lane kind is the base one scaled by
+///   `lane energy / mean(base add, multiply, compare)`. Lane area and leakage per instance.
 /// - Control: `control area / the report's other modules' area` (likewise leakage) as fractions.
 /// - SRAM macros: a report's macros replace the base table (the figures of one process belong
 ///   together); without any, the base table stays.
@@ -145,8 +163,8 @@ public enum Calibration {
                     + "\(report.clockPeriodNanoseconds) ns: no positive achievable period")
                 continue
             }
-            if !(report.switchingActivity > 0 && report.switchingActivity <= 1) {
-                issue(r, "switching_activity", "switching activity must be in (0, 1], got \(report.switchingActivity)")
+            if let activity = report.switchingActivity, !(activity > 0 && activity <= 1) {
+                issue(r, "switching_activity", "switching activity must be in (0, 1], got \(activity)")
                 continue
             }
             if let nm = report.nodeNanometres {
@@ -158,7 +176,7 @@ public enum Calibration {
             }
             let achievableHz = 1e9 / report.achievablePeriodNanoseconds
             if slowest == nil || achievableHz < slowest!.hz { slowest = (achievableHz, r) }
-            let clock = report.reportClockHz, activity = report.switchingActivity
+            let clock = report.reportClockHz
             let otherArea = report.modules.filter { $0.kind != .control }.compactMap(\.areaSquareMicrometres).reduce(0, +)
             let otherLeakage = report.modules.filter { $0.kind != .control }.compactMap(\.leakageMicrowatts).reduce(0, +)
             for (m, module) in report.modules.enumerated() {
@@ -179,11 +197,34 @@ public enum Calibration {
                             issue(r, "\(at).dynamic_uw", "PE dynamic power must be positive, got \(power) µW")
                             continue
                         }
-                        let energy = power * 1e-6 / module.instances / (clock * module.operationsPerCycle * activity) * 1e12
-                        add(CalibratedFigure(
-                            keyPath: "pe.mac_pj.\(key)", value: energy, report: r, field: "\(at).dynamic_uw",
-                            derivation: "dynamic \(power) uW / \(fmt(module.instances)) instances / (\(fmt(clock)) Hz x "
-                                + "\(fmt(module.operationsPerCycle)) MAC/cycle x activity \(fmt(activity)))"))
+                        let perMAC = clock * module.operationsPerCycle
+                        if let idle = module.idleDynamicMicrowatts {
+                            guard power > idle else {
+                                issue(r, "\(at).idle_dynamic_uw", "the PE's idle power \(idle) µW is not below its power "
+                                    + "with a MAC every cycle, \(power) µW")
+                                continue
+                            }
+                            add(CalibratedFigure(
+                                keyPath: "pe.mac_pj.\(key)", value: (power - idle) * 1e-6 / module.instances / perMAC * 1e12,
+                                report: r, field: "\(at).dynamic_uw, \(at).idle_dynamic_uw",
+                                derivation: "(active \(fmt(power)) uW - idle \(fmt(idle)) uW) / \(fmt(module.instances)) "
+                                    + "instances / (\(fmt(clock)) Hz x \(fmt(module.operationsPerCycle)) MAC/cycle)"))
+                            add(CalibratedFigure(
+                                keyPath: "pe.idle_pj_per_cycle.\(key)", value: idle * 1e-6 / module.instances / clock * 1e12,
+                                report: r, field: "\(at).idle_dynamic_uw",
+                                derivation: "idle \(fmt(idle)) uW / \(fmt(module.instances)) instances / \(fmt(clock)) Hz"))
+                        } else {
+                            guard let activity = report.switchingActivity else {
+                                issue(r, "\(at).idle_dynamic_uw", "PE module '\(module.name)' reports dynamic_uw without "
+                                    + "idle_dynamic_uw, so the report needs the switching_activity it was measured at")
+                                continue
+                            }
+                            add(CalibratedFigure(
+                                keyPath: "pe.mac_pj.\(key)", value: power * 1e-6 / module.instances / (perMAC * activity) * 1e12,
+                                report: r, field: "\(at).dynamic_uw",
+                                derivation: "dynamic \(fmt(power)) uW / \(fmt(module.instances)) instances / (\(fmt(clock)) Hz x "
+                                    + "\(fmt(module.operationsPerCycle)) MAC/cycle x activity \(fmt(activity)))"))
+                        }
                     }
                     perInstance(module, at, r, area: "pe.area_um2.\(key)", leakage: "pe.leakage_uw.\(key)")
                 case .simdLane:
@@ -192,9 +233,50 @@ public enum Calibration {
                         issue(r, "\(at).lane", "lane must be fixed32 or float32, got '\(lane)'")
                         continue
                     }
-                    if let power = module.dynamicMicrowatts, power > 0 {
-                        let energy = power * 1e-6 / module.instances / (clock * module.operationsPerCycle * activity) * 1e12
-                        let table = lane == "float32" ? base.simdFloat : base.simdFixedPoint
+                    let table = lane == "float32" ? base.simdFloat : base.simdFixedPoint
+                    let perOperation = clock * module.operationsPerCycle
+                    if let idle = module.idleDynamicMicrowatts, !module.operationDynamicMicrowatts.isEmpty {
+                        var measured: [String: Double] = [:]
+                        for (run, key) in [("add", "add"), ("multiply", "multiply"), ("max", "compare")] {
+                            guard let power = module.operationDynamicMicrowatts[run] else {
+                                issue(r, "\(at).operation_dynamic_uw", "SIMD lane '\(module.name)' needs the power of '\(run)'")
+                                continue
+                            }
+                            guard power > idle else {
+                                issue(r, "\(at).operation_dynamic_uw", "the lane's idle power \(idle) µW is not below its "
+                                    + "power doing '\(run)' every cycle, \(power) µW")
+                                continue
+                            }
+                            let energy = (power - idle) * 1e-6 / module.instances / perOperation * 1e12
+                            measured[key] = energy
+                            add(CalibratedFigure(
+                                keyPath: "simd.\(lane)_pj.\(key)", value: energy, report: r,
+                                field: "\(at).operation_dynamic_uw.\(run), \(at).idle_dynamic_uw",
+                                derivation: "(\(run) \(fmt(power)) uW - idle \(fmt(idle)) uW) / \(fmt(module.instances)) "
+                                    + "instances / (\(fmt(clock)) Hz x \(fmt(module.operationsPerCycle)) op/cycle)"))
+                        }
+                        if let multiply = measured["multiply"], table.multiply > 0 {
+                            let scale = multiply / table.multiply
+                            for (key, value) in [("divide", table.divide), ("exponent", table.exponent),
+                                                 ("inverse_sqrt", table.inverseSquareRoot)] {
+                                add(CalibratedFigure(
+                                    keyPath: "simd.\(lane)_pj.\(key)", value: value * scale, report: r,
+                                    field: "\(at).operation_dynamic_uw.multiply",
+                                    derivation: "base \(fmt(value)) pJ x measured multiply \(fmt(multiply)) pJ / base multiply "
+                                        + "\(fmt(table.multiply)) pJ (a sequence of multiplies and adds)"))
+                            }
+                        }
+                        add(CalibratedFigure(
+                            keyPath: "simd.idle_pj_per_cycle.\(lane)", value: idle * 1e-6 / module.instances / clock * 1e12,
+                            report: r, field: "\(at).idle_dynamic_uw",
+                            derivation: "idle \(fmt(idle)) uW / \(fmt(module.instances)) instances / \(fmt(clock)) Hz"))
+                    } else if let power = module.dynamicMicrowatts, power > 0 {
+                        guard let activity = report.switchingActivity else {
+                            issue(r, "\(at).idle_dynamic_uw", "SIMD lane '\(module.name)' reports dynamic_uw without "
+                                + "idle_dynamic_uw and operation_dynamic_uw, so the report needs its switching_activity")
+                            continue
+                        }
+                        let energy = power * 1e-6 / module.instances / (perOperation * activity) * 1e12
                         let mean = (table.add + table.multiply + table.compare) / 3
                         guard mean > 0 else {
                             issue(r, "\(at).dynamic_uw", "the base library has no \(lane) op energies to scale")
@@ -209,7 +291,7 @@ public enum Calibration {
                             add(CalibratedFigure(
                                 keyPath: "simd.\(lane)_pj.\(key)", value: value * scale, report: r, field: "\(at).dynamic_uw",
                                 derivation: "base \(fmt(value)) pJ x \(fmt(scale)): lane energy \(fmt(energy)) pJ per op "
-                                    + "(dynamic \(power) uW / \(fmt(module.instances)) / (\(fmt(clock)) Hz x "
+                                    + "(dynamic \(fmt(power)) uW / \(fmt(module.instances)) / (\(fmt(clock)) Hz x "
                                     + "\(fmt(module.operationsPerCycle)) op/cycle x activity \(fmt(activity)))) over the "
                                     + "base mean of add, multiply and compare \(fmt(mean)) pJ"))
                         }

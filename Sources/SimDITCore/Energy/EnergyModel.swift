@@ -2,11 +2,12 @@
 public enum EnergyComponent: String, Sendable, Hashable, CaseIterable {
     /// Multiply-accumulates and the bias adds of the systolic array.
     case systolicMAC = "systolic_mac"
-    /// PE pipeline registers: each MAC passes its activation right and its partial sum down.
-    case systolicRegisters = "systolic_registers"
+    /// The array's clock and registers: every PE, every cycle the array is clocked (stalls included).
+    case systolicIdle = "systolic_idle"
     case ibuf, wbuf, obuf, bbuf, vmem, imm, instruction
     case simdALU = "simd_alu"
-    case simdRegisters = "simd_registers"
+    /// The SIMD lanes' clock and registers: every lane, every cycle the SIMD unit is clocked.
+    case simdIdle = "simd_idle"
     case dram
     /// Leakage of every component over the runtime.
     case leakage
@@ -29,7 +30,7 @@ public struct EnergyBreakdown: Sendable, Hashable {
     static func slot(_ component: EnergyComponent) -> Int {
         switch component {
         case .systolicMAC: 0
-        case .systolicRegisters: 1
+        case .systolicIdle: 1
         case .ibuf: 2
         case .wbuf: 3
         case .obuf: 4
@@ -38,7 +39,7 @@ public struct EnergyBreakdown: Sendable, Hashable {
         case .imm: 7
         case .instruction: 8
         case .simdALU: 9
-        case .simdRegisters: 10
+        case .simdIdle: 10
         case .dram: 11
         case .leakage: 12
         }
@@ -59,22 +60,26 @@ public struct EnergyModelError: Error, Sendable, CustomStringConvertible {
 /// Energy of a simulation: the cost model's action counts times a technology library's energies,
 /// plus leakage × runtime (BRIEF.md; Accelergy's action counts × energy table).
 ///
-/// Actions and their prices:
-/// - `systolic_mac`: MACs × the MAC energy at the array precision (`max(act, wgt)` bits, the
-///   smallest listed class at least as wide), plus one 32-bit accumulate per bias read (the bias add).
-/// - `systolic_registers`: MACs × (activation + accumulator bits) × the PE register energy per bit.
-/// - Buffers: the published access counts (bits) divided by the buffer's word width are reads of
-///   IBUF, WBUF, BBUF, IMM and instruction memory, and read/write mixes of OBUF and VMEM (priced at
-///   the mean of read and write). Every DRAM bit also enters or leaves a buffer: ifmap, filter and
-///   bias are writes of IBUF, WBUF and BBUF; psum and ofmap are OBUF accesses; all SIMD DRAM traffic
-///   is VMEM accesses. A buffer's word energy is that of one bank: IBUF N banks of activation width,
+/// Actions and their prices (no action is priced twice: a calibrated MAC or SIMD-op energy is the
+/// power it adds over the idle, clocked circuit, and the idle power is charged per clocked cycle):
+/// - `systolic_mac`: MACs × the dynamic energy per MAC at the array precision (`max(act, wgt)`
+///   bits, the smallest listed class at least as wide; multiplier, adder and the data toggles of
+///   the PE's registers), plus one 32-bit accumulate per bias read (the bias add).
+/// - `systolic_idle`: N·M PEs × the cycles the array is clocked (its compute and stall cycles) ×
+///   `pe.idle_pj_per_cycle` (clock tree and register clock pins, operands held). The published
+///   model runs the array and the SIMD unit one after the other; each is assumed clock-gated while
+///   the other runs.
+/// - Buffers: the counts' reads, writes, fills and drains (`BufferActions`) in words of the
+///   buffer's bank: the published accesses of IBUF, WBUF, BBUF, IMM and instruction memory are
+///   reads; OBUF's and VMEM's are the counted writes and the rest reads; fills from DRAM are
+///   writes and drains to DRAM reads. A buffer's word energy is that of one bank: IBUF N banks of activation width,
 ///   WBUF N·M banks of weight width, OBUF M banks of 32 bits (both halves), BBUF M banks of bias
 ///   width, each VMEM M banks of 32 bits, IMM 1 Kib and instruction memory 2^addr × 32 bits of
 ///   32-bit words.
-/// - `simd_alu`: SIMD ops by kind (fixed point for inference, float for training); max and the
-///   generic element steps are priced as adds, conditional moves as compares.
-/// - `simd_registers`: each SIMD op moves two operands and a result (3 × 32 bits) through pipeline
-///   registers.
+/// - `simd_alu`: SIMD ops by kind (fixed point for inference, float for training); adds,
+///   subtracts and the generic element steps are priced as adds, max and conditional moves as
+///   compares (a compare and a select).
+/// - `simd_idle`: M lanes × the SIMD unit's compute and stall cycles × `simd.idle_pj_per_cycle`.
 /// - `dram`: DRAM bits × `dram.energy_pj_per_bit`.
 /// - `leakage`: the whole design's leakage power × the op's runtime at the library clock.
 public struct EnergyModel: Sendable {
@@ -82,7 +87,9 @@ public struct EnergyModel: Sendable {
     public let library: TechnologyLibrary
     public let mode: ExecutionMode
     let macEnergy: Double
+    let peIdleEnergy: Double
     let simd: SIMDOperationEnergies
+    let laneIdleEnergy: Double
     let wordEnergy: [Buffer: (read: Double, write: Double, width: Double)]
     /// Leakage of the whole design, W.
     public let leakageWatts: Double
@@ -92,16 +99,22 @@ public struct EnergyModel: Sendable {
         self.library = library
         self.mode = mode
         let precision = max(a.activationBits, a.weightBits)
-        guard let mac = library.precisionClass(for: precision, in: library.macEnergyPicojoules)
-            .flatMap({ library.macEnergyPicojoules[$0] }) else {
+        let precisionClass = library.precisionClass(for: precision, in: library.macEnergyPicojoules)
+        guard let precisionClass, let mac = library.macEnergyPicojoules[precisionClass] else {
             throw EnergyModelError(description: "technology library '\(library.name)' has no MAC energy for "
                 + "\(precision)-bit operands (it lists \(library.macEnergyPicojoules.keys.sorted().map { "\($0)" }.joined(separator: ", ")) bits)")
         }
         guard library.clockHz > 0 else {
             throw EnergyModelError(description: "technology library '\(library.name)' has no positive clock")
         }
+        guard let idle = library.peIdleEnergyPicojoulesPerCycle[precisionClass] else {
+            throw EnergyModelError(description: "technology library '\(library.name)' has a MAC energy but no idle energy "
+                + "(pe.idle_pj_per_cycle) for \(precisionClass)-bit PEs")
+        }
         macEnergy = mac
+        peIdleEnergy = idle
         simd = mode == .training ? library.simdFloat : library.simdFixedPoint
+        laneIdleEnergy = (mode == .training ? library.simdFloatLane : library.simdFixedPointLane).idleEnergyPicojoulesPerCycle
         let table = SRAMTable(library.sramMacros)
         var words: [Buffer: (read: Double, write: Double, width: Double)] = [:]
         for bank in MemoryBanks(a).all {
@@ -113,40 +126,31 @@ public struct EnergyModel: Sendable {
         leakageWatts = AreaModel(architecture: a, library: library, mode: mode).leakageMicrowatts.total * 1e-6
     }
 
-    /// The energy of one op (or any sum of ops run on `unit`), including its leakage.
-    public func energy(of c: Counts, unit: ExecutionUnit) -> EnergyBreakdown {
+    /// The energy of one op (or any sum of ops), including its leakage.
+    public func energy(of c: Counts) -> EnergyBreakdown {
         let a = architecture, lib = library
         var e = EnergyBreakdown()
-        let bias = Double(a.biasBits), activation = Double(a.activationBits), accumulator = Double(a.accumulatorBits)
+        let bias = Double(a.biasBits)
         e[.systolicMAC] = c.macs * macEnergy + c.sram.bbufBits / bias * lib.accumulateEnergyPicojoules
-        e[.systolicRegisters] = c.macs * (activation + accumulator) * lib.peRegisterEnergyPicojoulesPerBit
-        func reads(_ buffer: Buffer, _ bits: Double) -> Double {
+        e[.systolicIdle] = Double(a.arrayRows * a.arrayColumns) * c.systolicCycles * peIdleEnergy
+        // Reads and drains at the bank's read energy, writes and fills at its write energy, per word.
+        func access(_ buffer: Buffer) -> Double {
             guard let word = wordEnergy[buffer] else { return 0 }
-            return bits / word.width * word.read
+            let use = c.use(of: buffer)
+            return (use.reads + use.drains) / word.width * word.read + (use.writes + use.fills) / word.width * word.write
         }
-        func writes(_ buffer: Buffer, _ bits: Double) -> Double {
-            guard let word = wordEnergy[buffer] else { return 0 }
-            return bits / word.width * word.write
-        }
-        func mixed(_ buffer: Buffer, _ bits: Double) -> Double {
-            guard let word = wordEnergy[buffer] else { return 0 }
-            return bits / word.width * (word.read + word.write) / 2
-        }
-        let onArray = unit == .systolic
-        e[.ibuf] = reads(.ibuf, c.sram.ibufBits) + (onArray ? writes(.ibuf, c.dram.ifmapBits) : 0)
-        e[.wbuf] = reads(.wbuf, c.sram.wbufBits) + writes(.wbuf, c.dram.filterBits)
-        e[.bbuf] = reads(.bbuf, c.sram.bbufBits) + writes(.bbuf, c.dram.biasBits)
-        e[.obuf] = mixed(.obuf, c.sram.obufBits + (onArray ? c.dram.psumBits + c.dram.ofmapBits : 0))
-        e[.vmem] = mixed(.vmem, c.sram.vmemBits + (unit == .simd ? c.dram.totalBits : 0))
-        e[.imm] = reads(.imm, c.sram.immBits)
-        e[.instruction] = reads(.instruction, c.sram.instructionBits)
+        e[.ibuf] = access(.ibuf)
+        e[.wbuf] = access(.wbuf)
+        e[.bbuf] = access(.bbuf)
+        e[.obuf] = access(.obuf)
+        e[.vmem] = access(.vmem)
+        e[.imm] = access(.imm)
+        e[.instruction] = access(.instruction)
         let ops = c.simdOperations
-        e[.simdALU] = (ops.max + ops.add + ops.subtract + ops.elementSteps) * simd.add + ops.multiply * simd.multiply
+        e[.simdALU] = (ops.add + ops.subtract + ops.elementSteps) * simd.add + ops.multiply * simd.multiply
             + ops.divide * simd.divide + ops.exponent * simd.exponent + ops.inverseSquareRoot * simd.inverseSquareRoot
-            + ops.conditionalMove * simd.compare
-        let simdOps = ops.max + ops.add + ops.subtract + ops.elementSteps + ops.multiply + ops.divide + ops.exponent
-            + ops.inverseSquareRoot + ops.conditionalMove
-        e[.simdRegisters] = simdOps * 3 * 32 * lib.simdRegisterEnergyPicojoulesPerBit
+            + (ops.max + ops.conditionalMove) * simd.compare
+        e[.simdIdle] = Double(a.arrayColumns) * c.simdCycles * laneIdleEnergy
         e[.dram] = c.dram.totalBits * lib.dramEnergyPicojoulesPerBit
         e[.leakage] = leakageWatts * c.cycles / lib.clockHz * 1e12
         return e
@@ -154,7 +158,7 @@ public struct EnergyModel: Sendable {
 
     /// Energy per layer and in total, with runtime, power and efficiency.
     public func report(_ result: NetworkResult) -> EnergyReport {
-        let layers = result.layers.map { energy(of: $0.counts, unit: $0.unit) }
+        let layers = result.layers.map { energy(of: $0.counts) }
         let total = layers.reduce(EnergyBreakdown(), +)
         return EnergyReport(library: library.name, clockHz: library.clockHz, cycles: result.total.cycles,
                             ops: result.total.ops, layers: layers, total: total, leakageWatts: leakageWatts)

@@ -13,16 +13,15 @@ public struct TechnologyLibrary: Sendable, Hashable {
     public var macEnergyPicojoules: [Int: Double]
     /// A 32-bit add outside the MAC: the bias add on the way out of the array.
     public var accumulateEnergyPicojoules: Double
-    /// One bit through a PE pipeline register (activation passed right, partial sum passed down).
-    public var peRegisterEnergyPicojoulesPerBit: Double
+    /// A PE's clock and register energy per clocked cycle with its operands held (no MAC), by
+    /// operand precision: paid for every PE every cycle the array is clocked, stalls included.
+    public var peIdleEnergyPicojoulesPerCycle: [Int: Double]
     public var peAreaSquareMicrometres: [Int: Double]
     public var peLeakageMicrowatts: [Int: Double]
 
     /// SIMD ALU operation energies in 32-bit fixed point (inference) and float (training).
     public var simdFixedPoint: SIMDOperationEnergies
     public var simdFloat: SIMDOperationEnergies
-    /// One bit through a SIMD pipeline register.
-    public var simdRegisterEnergyPicojoulesPerBit: Double
     /// A SIMD lane's area and leakage with a 32-bit fixed-point ALU (inference designs) and with a
     /// 32-bit float ALU (training designs).
     public var simdFixedPointLane: LaneFigures
@@ -38,9 +37,9 @@ public struct TechnologyLibrary: Sendable, Hashable {
 
     public init(name: String, nodeNanometres: Double, voltage: Double, clockHz: Double,
                 macEnergyPicojoules: [Int: Double], accumulateEnergyPicojoules: Double,
-                peRegisterEnergyPicojoulesPerBit: Double, peAreaSquareMicrometres: [Int: Double],
+                peIdleEnergyPicojoulesPerCycle: [Int: Double], peAreaSquareMicrometres: [Int: Double],
                 peLeakageMicrowatts: [Int: Double], simdFixedPoint: SIMDOperationEnergies,
-                simdFloat: SIMDOperationEnergies, simdRegisterEnergyPicojoulesPerBit: Double,
+                simdFloat: SIMDOperationEnergies,
                 simdFixedPointLane: LaneFigures, simdFloatLane: LaneFigures,
                 sramMacros: [SRAMMacro], dramEnergyPicojoulesPerBit: Double,
                 controlAreaFraction: Double, controlLeakageFraction: Double) {
@@ -50,12 +49,11 @@ public struct TechnologyLibrary: Sendable, Hashable {
         self.clockHz = clockHz
         self.macEnergyPicojoules = macEnergyPicojoules
         self.accumulateEnergyPicojoules = accumulateEnergyPicojoules
-        self.peRegisterEnergyPicojoulesPerBit = peRegisterEnergyPicojoulesPerBit
+        self.peIdleEnergyPicojoulesPerCycle = peIdleEnergyPicojoulesPerCycle
         self.peAreaSquareMicrometres = peAreaSquareMicrometres
         self.peLeakageMicrowatts = peLeakageMicrowatts
         self.simdFixedPoint = simdFixedPoint
         self.simdFloat = simdFloat
-        self.simdRegisterEnergyPicojoulesPerBit = simdRegisterEnergyPicojoulesPerBit
         self.simdFixedPointLane = simdFixedPointLane
         self.simdFloatLane = simdFloatLane
         self.sramMacros = sramMacros
@@ -71,26 +69,29 @@ public struct TechnologyLibrary: Sendable, Hashable {
     }
 }
 
-/// Area (µm²) and leakage (µW) of one SIMD lane.
+/// Area (µm²), leakage (µW) and clock energy of one SIMD lane.
 public struct LaneFigures: Sendable, Hashable {
     public var areaSquareMicrometres: Double
     public var leakageMicrowatts: Double
+    /// Clock and register energy per lane per cycle the SIMD unit is clocked with its operands held, pJ.
+    public var idleEnergyPicojoulesPerCycle: Double
 
-    public init(areaSquareMicrometres: Double, leakageMicrowatts: Double) {
+    public init(areaSquareMicrometres: Double, leakageMicrowatts: Double, idleEnergyPicojoulesPerCycle: Double) {
         self.areaSquareMicrometres = areaSquareMicrometres
         self.leakageMicrowatts = leakageMicrowatts
+        self.idleEnergyPicojoulesPerCycle = idleEnergyPicojoulesPerCycle
     }
 }
 
 /// Energy of each SIMD ALU operation kind, in pJ.
 public struct SIMDOperationEnergies: Sendable, Hashable {
-    /// add, subtract and max.
+    /// add and subtract.
     public var add: Double
     public var multiply: Double
     public var divide: Double
     public var exponent: Double
     public var inverseSquareRoot: Double
-    /// compare and conditional move.
+    /// compare, max and conditional move (a compare and a select).
     public var compare: Double
 
     public init(add: Double, multiply: Double, divide: Double, exponent: Double, inverseSquareRoot: Double,

@@ -24,6 +24,7 @@ enum SIMDModels {
         counts.dram.ifmapBits = dramInputs * elements * e
         counts.dram.ofmapBits = elements * outputBits
         counts.sram.vmemBits = (add ? 2 : 1) * elements * e + elements * outputBits
+        counts.buffers.vmemWriteBits = elements * outputBits
         counts.sram.immBits = add ? 0 : t.outputWidth * t.outputHeight * ceil(t.channels / m) * t.batch * tiles * e
         counts.sram.instructionBits = ceil((v / m) * tiles) * 32
         if add { counts.simdOperations.add = elements } else { counts.simdOperations.max = elements }
@@ -52,6 +53,10 @@ enum SIMDModels {
         counts.dram.ofmapBits = outputElements * tiles * outputBits
         counts.sram.vmemBits = 2 * windowOps * e + (windowOps - outputs) * e + outputs * outputBits
             + (average ? 3 * outputElements * tiles * e : 0)
+        // Two operand reads per window step; a partial result written per step but the last, the
+        // output, and for average pooling one write per divide (two reads, one write).
+        counts.buffers.vmemWriteBits = (windowOps - outputs) * e + outputs * outputBits
+            + (average ? outputElements * tiles * e : 0)
         counts.sram.instructionBits = ceil((lanesSteps * window + (average ? lanesSteps : 0)) * tiles) * 32
         if average {
             counts.simdOperations.add = windowOps
@@ -93,6 +98,9 @@ enum SIMDModels {
         counts.dram.ofmapBits = classes * batch * outputBits
         counts.sram.vmemBits = paddedElements * inputBits + 6 * paddedElements * intermediateBits
             + paddedElements * outputBits
+        // Assumed split of the published count: of the six intermediate accesses, two operand reads
+        // per write (the exponent and the running sum written, each read twice); the output written.
+        counts.buffers.vmemWriteBits = 2 * paddedElements * intermediateBits + paddedElements * outputBits
         counts.sram.instructionBits = ceil(steps * 3 * tiles) * 32
         counts.simdOperations.exponent = paddedElements
         counts.simdOperations.add = paddedElements

@@ -123,6 +123,10 @@ enum SystolicModel {
             * (2 * (t.inputChannels / n) * ceil(t.kernelWidth) * ceil(t.kernelHeight) * cIC * cKW * cKH - 1)
             * rOW * rOH * rB * rOC * bwP
         counts.sram.bbufBits = t.outputWidth * t.outputHeight * t.batch * t.outputChannels * rOW * rOH * rB * rOC * bwB
+        // Of OBUF's (2K − 1) accesses per output, K are writes (the first and one per further
+        // accumulation step) and K − 1 reads: writes = (accesses + one per output) / 2.
+        let outputsOnce = t.outputWidth * t.outputHeight * t.batch * t.outputChannels * rOW * rOH * rB * rOC * bwP
+        counts.buffers.obufWriteBits = (counts.sram.obufBits + outputsOnce) / 2
         return counts
     }
 }

@@ -27,6 +27,7 @@ enum TrainingSIMDModels {
         c.dram.ifmapBits = fused ? 0 : elements * e
         c.dram.ofmapBits = 2 * channels * outputBits
         c.sram.vmemBits = 9 * elements * e + 16 * channels * e
+        c.buffers.vmemWriteBits = c.sram.vmemBits / 3   // two operand reads and a write per ALU op
         c.sram.immBits = 2 * channels * e
         c.sram.instructionBits = (3 * elements + 6 * channels) / m * 32
         c.simdOperations.add = 2 * elements + channels
@@ -55,6 +56,7 @@ enum TrainingSIMDModels {
         c.dram.ifmapBits = elements * e + 4 * channels * e
         c.dram.ofmapBits = elements * outputBits
         c.sram.vmemBits = 9 * elements * e + elements * (2 * e + outputBits)
+        c.buffers.vmemWriteBits = 3 * elements * e + elements * outputBits   // a third of the ALU accesses, the output
         c.sram.instructionBits = 4 * elements / m * 32
         c.simdOperations.subtract = elements
         c.simdOperations.multiply = 2 * elements
@@ -83,6 +85,7 @@ enum TrainingSIMDModels {
         c.dram.ifmapBits = 5 * elements * e + 3 * channels * e
         c.dram.ofmapBits = elements * outputBits + 2 * channels * outputBits
         c.sram.vmemBits = 15 * elements * e + (12 * elements + 6 * channels) * e + elements * (2 * e + outputBits)
+        c.buffers.vmemWriteBits = 5 * elements * e + (4 * elements + 2 * channels) * e + elements * outputBits
         c.sram.instructionBits = (10 * elements + 2 * channels) / m * 32
         c.simdOperations.subtract = 3 * elements
         c.simdOperations.add = 2 * elements
@@ -125,6 +128,7 @@ enum TrainingSIMDModels {
         c.dram.ofmapBits = s.fullOutput * outputBits + states * s.fullOutput * e
         // Two operand reads per step, a write per intermediate, the final writes.
         c.sram.vmemBits = s.fullOutput * (2 * e * s.steps + e * (s.steps - s.outputs) + outputBits + states * e)
+        c.buffers.vmemWriteBits = s.fullOutput * (e * (s.steps - s.outputs) + outputBits + states * e)
         c.sram.instructionBits = ceil(ceil(s.outputTile / m) * s.steps * s.tiles) * 32
         let outputElements = s.outputTile * s.tiles
         if let perElement = s.operationsPerElement {
@@ -186,6 +190,7 @@ enum TrainingSIMDModels {
         }
         c.dram.ofmapBits = produced * tiles * outputBits
         c.sram.vmemBits = 3 * total * e
+        c.buffers.vmemWriteBits = total * e   // two operand reads and a write per ALU op
         c.sram.instructionBits = total / m * 32
         c.ops = c.simdOperations.latencyWeightedCount(lat)
         return c

@@ -61,6 +61,55 @@ public struct SRAMAccesses: Sendable, Hashable {
     }
 }
 
+/// What each on-chip buffer does with the bits it moves, as action counts for the energy table
+/// (Accelergy's reads, writes and fills): writes by the datapath — a buffer's published accesses
+/// (`SRAMAccesses`) that are not writes are reads — and transfers from and to DRAM. IBUF, WBUF,
+/// BBUF, IMM and instruction memory are only read by the datapath.
+public struct BufferActions: Sendable, Hashable {
+    /// OBUF writes: each output's first partial sum and every further accumulation step (§5.2).
+    public var obufWriteBits = 0.0
+    /// VMEM writes: what the SIMD ALU writes back (§6).
+    public var vmemWriteBits = 0.0
+    /// Fills: DRAM → buffer. Drains: buffer → DRAM.
+    public var ibufFillBits = 0.0
+    public var wbufFillBits = 0.0
+    public var bbufFillBits = 0.0
+    public var obufFillBits = 0.0
+    public var obufDrainBits = 0.0
+    public var vmemFillBits = 0.0
+    public var vmemDrainBits = 0.0
+
+    public init() {}
+
+    public static func + (lhs: Self, rhs: Self) -> Self {
+        var sum = BufferActions()
+        sum.obufWriteBits = lhs.obufWriteBits + rhs.obufWriteBits
+        sum.vmemWriteBits = lhs.vmemWriteBits + rhs.vmemWriteBits
+        sum.ibufFillBits = lhs.ibufFillBits + rhs.ibufFillBits
+        sum.wbufFillBits = lhs.wbufFillBits + rhs.wbufFillBits
+        sum.bbufFillBits = lhs.bbufFillBits + rhs.bbufFillBits
+        sum.obufFillBits = lhs.obufFillBits + rhs.obufFillBits
+        sum.obufDrainBits = lhs.obufDrainBits + rhs.obufDrainBits
+        sum.vmemFillBits = lhs.vmemFillBits + rhs.vmemFillBits
+        sum.vmemDrainBits = lhs.vmemDrainBits + rhs.vmemDrainBits
+        return sum
+    }
+
+    func scaled(by factor: Double) -> Self {
+        var c = BufferActions()
+        c.obufWriteBits = obufWriteBits * factor
+        c.vmemWriteBits = vmemWriteBits * factor
+        c.ibufFillBits = ibufFillBits * factor
+        c.wbufFillBits = wbufFillBits * factor
+        c.bbufFillBits = bbufFillBits * factor
+        c.obufFillBits = obufFillBits * factor
+        c.obufDrainBits = obufDrainBits * factor
+        c.vmemFillBits = vmemFillBits * factor
+        c.vmemDrainBits = vmemDrainBits * factor
+        return c
+    }
+}
+
 /// SIMD ALU operations by kind: the action counts an energy table multiplies.
 public struct SIMDOperations: Sendable, Hashable {
     public var max = 0.0
@@ -107,6 +156,8 @@ public struct Counts: Sendable, Hashable {
     public var simdStallCycles = 0.0
     public var dram = DRAMTraffic()
     public var sram = SRAMAccesses()
+    /// Reads, writes, fills and drains of the buffers behind `sram` and `dram`.
+    public var buffers = BufferActions()
     /// Multiply-accumulates on the systolic array (padded channels, §4.2).
     public var macs = 0.0
     public var simdOperations = SIMDOperations()
@@ -132,6 +183,7 @@ public struct Counts: Sendable, Hashable {
         sum.simdStallCycles = lhs.simdStallCycles + rhs.simdStallCycles
         sum.dram = lhs.dram + rhs.dram
         sum.sram = lhs.sram + rhs.sram
+        sum.buffers = lhs.buffers + rhs.buffers
         sum.macs = lhs.macs + rhs.macs
         sum.simdOperations = lhs.simdOperations + rhs.simdOperations
         sum.ops = lhs.ops + rhs.ops
@@ -163,6 +215,7 @@ extension Counts {
         c.sram.vmemBits *= factor
         c.sram.immBits *= factor
         c.sram.instructionBits *= factor
+        c.buffers = buffers.scaled(by: factor)
         c.macs *= factor
         c.ops *= factor
         let s = c.simdOperations
@@ -176,5 +229,52 @@ extension Counts {
         c.simdOperations.conditionalMove = s.conditionalMove * factor
         c.simdOperations.elementSteps = s.elementSteps * factor
         return c
+    }
+}
+
+/// One buffer's actions, bits: datapath reads and writes, fills from DRAM, drains to DRAM.
+public struct BufferUse: Sendable, Hashable {
+    public var reads: Double
+    public var writes: Double
+    public var fills: Double
+    public var drains: Double
+}
+
+extension Counts {
+    /// What `buffer` does: its published accesses split into reads and writes, and its transfers.
+    public func use(of buffer: Buffer) -> BufferUse {
+        let b = buffers
+        switch buffer {
+        case .ibuf: return BufferUse(reads: sram.ibufBits, writes: 0, fills: b.ibufFillBits, drains: 0)
+        case .wbuf: return BufferUse(reads: sram.wbufBits, writes: 0, fills: b.wbufFillBits, drains: 0)
+        case .bbuf: return BufferUse(reads: sram.bbufBits, writes: 0, fills: b.bbufFillBits, drains: 0)
+        case .obuf: return BufferUse(reads: sram.obufBits - b.obufWriteBits, writes: b.obufWriteBits,
+                                     fills: b.obufFillBits, drains: b.obufDrainBits)
+        case .vmem: return BufferUse(reads: sram.vmemBits - b.vmemWriteBits, writes: b.vmemWriteBits,
+                                     fills: b.vmemFillBits, drains: b.vmemDrainBits)
+        case .imm: return BufferUse(reads: sram.immBits, writes: 0, fills: 0, drains: 0)
+        case .instruction: return BufferUse(reads: sram.instructionBits, writes: 0, fills: 0, drains: 0)
+        }
+    }
+
+    /// Books this op's DRAM traffic as transfers of the buffers of `unit`. On the array: the ifmap
+    /// fills IBUF, the filter WBUF and the bias BBUF; of the partial-sum traffic (every write-out
+    /// is read back, §5.1) half fills OBUF and half drains it, and the ofmap drains it. On the SIMD
+    /// unit every load fills VMEM and every store drains it (the intermediate of softmax, `psum`,
+    /// half each way).
+    mutating func bookTransfers(on unit: ExecutionUnit) {
+        switch unit {
+        case .systolic:
+            buffers.ibufFillBits = dram.ifmapBits
+            buffers.wbufFillBits = dram.filterBits
+            buffers.bbufFillBits = dram.biasBits
+            buffers.obufFillBits = dram.psumBits / 2
+            buffers.obufDrainBits = dram.psumBits / 2 + dram.ofmapBits
+        case .simd:
+            buffers.vmemFillBits = dram.ifmapBits + dram.filterBits + dram.biasBits + dram.psumBits / 2
+            buffers.vmemDrainBits = dram.ofmapBits + dram.psumBits / 2
+        case .none:
+            break
+        }
     }
 }

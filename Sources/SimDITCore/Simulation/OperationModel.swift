@@ -7,8 +7,19 @@ struct OperationEvaluation {
 /// Maps an op of the published vocabulary to its dimensions (§2.2, with R2 and R4), its tiler
 /// (§3) and its cost model (§4–6).
 enum OperationModel {
-    /// Evaluates one op; nil when no tile fits.
+    /// Evaluates one op, its DRAM traffic booked as fills and drains of its unit's buffers; nil
+    /// when no tile fits.
     static func evaluate(
+        _ operation: Operation, batch: Double, outputBits: Double, fused: Bool,
+        _ hw: DerivedHardware
+    ) -> OperationEvaluation? {
+        guard var evaluation = model(operation, batch: batch, outputBits: outputBits, fused: fused, hw) else { return nil }
+        evaluation.counts.bookTransfers(on: operation.unit)
+        return evaluation
+    }
+
+    /// The op's tile and its cost model's counts.
+    private static func model(
         _ operation: Operation, batch: Double, outputBits: Double, fused: Bool,
         _ hw: DerivedHardware
     ) -> OperationEvaluation? {

@@ -131,20 +131,21 @@ public enum CommercialReports {
 
     /// A synthesis report (calibration schema) with one module from these figures.
     public static func synthesisReport(_ f: Figures, design: String, tool: Tool, module: String, kind: String,
-                                       precisionBits: Int?, lane: String?, instances: Int, activity: Double,
-                                       nodeNanometres: Double?, voltage: Double?) -> String {
+                                       precisionBits: Int?, lane: String?, instances: Int, activity: Double?,
+                                       idleDynamicWatts: Double? = nil, nodeNanometres: Double?, voltage: Double?) -> String {
         var text = "# Synthesis report converted by `simdit import-report` from \(tool == .dc ? "Design Compiler" : "Genus") reports.\n"
         text += "version: 1\ndesign: \(YAMLText.scalar(design))\ntool: \(tool == .dc ? "\"Synopsys Design Compiler\"" : "\"Cadence Genus\"")\n"
         if let nodeNanometres { text += "node_nm: \(JSONValue.format(nodeNanometres))\n" }
         if let voltage { text += "voltage_v: \(JSONValue.format(voltage))\n" }
         text += "clock_period_ns: \(JSONValue.format(f.clockPeriodNanoseconds))\n"
         text += "worst_slack_ns: \(JSONValue.format(f.worstSlackNanoseconds))\n"
-        text += "switching_activity: \(JSONValue.format(activity))\n"
+        if let activity { text += "switching_activity: \(JSONValue.format(activity))\n" }
         var fields = ["name: \(YAMLText.scalar(module))", "kind: \(kind)"]
         if let precisionBits { fields.append("precision_bits: \(precisionBits)") }
         if let lane { fields.append("lane: \(lane)") }
         fields += ["instances: \(instances)", "area_um2: \(JSONValue.format(f.areaSquareMicrometres))",
                    "leakage_uw: \(JSONValue.format(f.leakageWatts * 1e6))", "dynamic_uw: \(JSONValue.format(f.dynamicWatts * 1e6))"]
+        if let idleDynamicWatts { fields.append("idle_dynamic_uw: \(JSONValue.format(idleDynamicWatts * 1e6))") }
         text += "modules:\n  - {\(fields.joined(separator: ", "))}\n"
         return text
     }

@@ -139,6 +139,11 @@ public struct SimulationReport {
                 ("imm", .number(c.sram.immBits / 8)),
                 ("instruction", .number(c.sram.instructionBits / 8)),
             ])),
+            ("buffer_actions_bytes", .object(Buffer.allCases.map { buffer in
+                let use = c.use(of: buffer)
+                return (buffer.rawValue, .object([("reads", .number(use.reads / 8)), ("writes", .number(use.writes / 8)),
+                                                  ("fills", .number(use.fills / 8)), ("drains", .number(use.drains / 8))]))
+            })),
             ("macs", .number(c.macs)),
             ("ops", .number(c.ops)),
         ]

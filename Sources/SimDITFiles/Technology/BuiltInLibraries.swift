@@ -22,13 +22,20 @@ sources:
   assumption: "stated assumption of this library, not a published figure; replace it by calibration from your synthesis reports"
 
 pe:
-  # One multiply-accumulate: the multiply at the operand precision plus the 32-bit accumulate.
+  # One multiply-accumulate, the energy it adds over an idle PE: the multiply at the operand
+  # precision, the 32-bit accumulate, and the data bits it moves through the PE's registers (the
+  # activation passed right, the partial sum passed down) at 0.00375 pJ per bit (assumption: a
+  # register bit costs about one full-adder bit, 8-bit add 0.03 pJ / 8).
   mac_pj:
-    int4: {value: 0.15, source: horowitz2014, derivation: "4-bit multiply 0.05 pJ (8-bit multiply 0.2 pJ x (4/8)^2; multiplier energy grows with width squared, as 8-bit 0.2 pJ to 32-bit 3.1 pJ shows) + 32-bit add 0.1 pJ"}
-    int8: {value: 0.3, source: horowitz2014, derivation: "8-bit multiply 0.2 pJ + 32-bit add 0.1 pJ"}
-    int16: {value: 0.9, source: horowitz2014, derivation: "16-bit multiply 0.8 pJ (8-bit 0.2 pJ x (16/8)^2) + 32-bit add 0.1 pJ"}
+    int4: {value: 0.285, source: horowitz2014, derivation: "4-bit multiply 0.05 pJ (8-bit multiply 0.2 pJ x (4/8)^2; multiplier energy grows with width squared, as 8-bit 0.2 pJ to 32-bit 3.1 pJ shows) + 32-bit add 0.1 pJ + (4 + 32) register bits x 0.00375 pJ"}
+    int8: {value: 0.45, source: horowitz2014, derivation: "8-bit multiply 0.2 pJ + 32-bit add 0.1 pJ + (8 + 32) register bits x 0.00375 pJ"}
+    int16: {value: 1.08, source: horowitz2014, derivation: "16-bit multiply 0.8 pJ (8-bit 0.2 pJ x (16/8)^2) + 32-bit add 0.1 pJ + (16 + 32) register bits x 0.00375 pJ"}
+  # Clock and registers of one PE per clocked cycle with its operands held.
+  idle_pj_per_cycle:
+    int4: {value: 0.075, source: assumption, derivation: "40 clocked register bits (weight, activation, partial sum) x 0.001875 pJ: a flip-flop's clock pin taken as half a data bit's 0.00375 pJ"}
+    int8: {value: 0.09, source: assumption, derivation: "48 clocked register bits x 0.001875 pJ"}
+    int16: {value: 0.12, source: assumption, derivation: "64 clocked register bits x 0.001875 pJ"}
   accumulate_pj: {value: 0.1, source: horowitz2014, derivation: "32-bit integer add"}
-  register_pj_per_bit: {value: 0.00375, source: horowitz2014, derivation: "assumption: a register bit costs about one full-adder bit, 8-bit add 0.03 pJ / 8"}
   area_um2:
     int4: {value: 388.38, source: horowitz2014, derivation: "4-bit multiplier 70.5 um2 (8-bit 282 um2 x (4/8)^2) + 32-bit adder 137 um2 + 40 register bits (weight, activation, partial sum) x 4.522 um2 [nangate45]"}
     int8: {value: 636.056, source: horowitz2014, derivation: "8-bit multiplier 282 um2 + 32-bit adder 137 um2 + 48 register bits x 4.522 um2 [nangate45]"}
@@ -39,22 +46,27 @@ pe:
     int16: {value: 15.54408, source: assumption, derivation: "10 nW per um2 of logic x 1554.408 um2"}
 
 simd:
-  # 32-bit fixed point (inference) and 32-bit float (training), pJ per operation.
+  # 32-bit fixed point (inference) and 32-bit float (training), pJ per operation: the energy an
+  # operation adds over an idle lane, its operands and result through the pipeline registers
+  # included (0.00375 pJ per bit, as the PE's).
   fixed32_pj:
-    add: {value: 0.1, source: horowitz2014, derivation: "32-bit integer add (also subtract and max)"}
-    multiply: {value: 3.1, source: horowitz2014, derivation: "32-bit integer multiply"}
-    divide: {value: 3.2, source: horowitz2014, derivation: "non-restoring division: 32 iterations of a 32-bit add/subtract, 32 x 0.1 pJ"}
-    exponent: {value: 16.0, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial (Horner): 5 multiplies x 3.1 pJ + 5 adds x 0.1 pJ"}
-    inverse_sqrt: {value: 18.8, source: horowitz2014, derivation: "table estimate and 2 Newton iterations: 6 multiplies x 3.1 pJ + 2 subtracts x 0.1 pJ"}
-    compare: {value: 0.1, source: horowitz2014, derivation: "a 32-bit compare (and conditional move) costs a 32-bit add"}
+    add: {value: 0.46, source: horowitz2014, derivation: "32-bit integer add (also subtract) + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    multiply: {value: 3.46, source: horowitz2014, derivation: "32-bit integer multiply + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    divide: {value: 3.56, source: horowitz2014, derivation: "non-restoring division: 32 iterations of a 32-bit add/subtract, 32 x 0.1 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    exponent: {value: 16.36, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial (Horner): 5 multiplies x 3.1 pJ + 5 adds x 0.1 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    inverse_sqrt: {value: 19.16, source: horowitz2014, derivation: "table estimate and 2 Newton iterations: 6 multiplies x 3.1 pJ + 2 subtracts x 0.1 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    compare: {value: 0.46, source: horowitz2014, derivation: "a 32-bit compare (also max and conditional move: compare and select) costs a 32-bit add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
   float32_pj:
-    add: {value: 0.9, source: horowitz2014, derivation: "32-bit float add"}
-    multiply: {value: 3.7, source: horowitz2014, derivation: "32-bit float multiply"}
-    divide: {value: 20.3, source: horowitz2014, derivation: "reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ"}
-    exponent: {value: 23.0, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ"}
-    inverse_sqrt: {value: 24.0, source: horowitz2014, derivation: "estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ"}
-    compare: {value: 0.1, source: horowitz2014, derivation: "a float compare is a 32-bit integer compare of the bit patterns: 32-bit add"}
-  register_pj_per_bit: {value: 0.00375, source: horowitz2014, derivation: "as pe.register_pj_per_bit"}
+    add: {value: 1.26, source: horowitz2014, derivation: "32-bit float add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    multiply: {value: 4.06, source: horowitz2014, derivation: "32-bit float multiply + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    divide: {value: 20.66, source: horowitz2014, derivation: "reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    exponent: {value: 23.36, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    inverse_sqrt: {value: 24.36, source: horowitz2014, derivation: "estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    compare: {value: 0.46, source: horowitz2014, derivation: "a float compare (also max and conditional move) is a 32-bit integer compare of the bit patterns: 32-bit add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+  # Clock and registers of one lane per clocked cycle with its operands held.
+  idle_pj_per_cycle:
+    fixed32: {value: 1.08, source: assumption, derivation: "6 pipeline stages x 96 register bits x 0.001875 pJ per clocked bit (as pe.idle_pj_per_cycle)"}
+    float32: {value: 1.08, source: assumption, derivation: "6 pipeline stages x 96 register bits x 0.001875 pJ per clocked bit"}
   lane_area_um2:
     fixed32: {value: 6236.672, source: horowitz2014, derivation: "32-bit adder 137 um2 + 32-bit multiplier 3495 um2 + 6 pipeline stages x 96 register bits x 4.522 um2 [nangate45]"}
     float32: {value: 14488.672, source: horowitz2014, derivation: "32-bit float adder 4184 um2 + float multiplier 7700 um2 + 6 x 96 register bits x 4.522 um2 [nangate45]"}
@@ -111,15 +123,19 @@ sources:
   mistry2007: "K. Mistry et al., 'A 45nm logic technology with high-k+metal gate transistors...', IEDM 2007: 0.346 um2 6T SRAM cell"
   nangate45: "NanGate FreePDK45 Open Cell Library (2011): DFF_X1 flip-flop area 4.522 um2"
   assumption: "stated assumption of this library, not a published figure; replace it by calibration from your synthesis reports"
-  report1: "synthesis report TechLib/osu018-reports/int4.yaml (design osu018-int4-characterization)"
-  report2: "synthesis report TechLib/osu018-reports/int8.yaml (design osu018-int8-characterization)"
-  report3: "synthesis report TechLib/osu018-reports/int16.yaml (design osu018-int16-characterization)"
+  report1: "synthesis report TechLib/osu018-reports/int4.yaml (design genesys-inference-01-characterization)"
+  report2: "synthesis report TechLib/osu018-reports/int8.yaml (design genesys-inference-03-characterization)"
+  report3: "synthesis report TechLib/osu018-reports/int16.yaml (design genesys-training-01-characterization)"
 
 pe:
   mac_pj:
-    int4: {value: 186.35144, source: report1, derivation: "modules[0].dynamic_uw: dynamic 1863.5144 uW / 1 instances / (100000000 Hz x 1 MAC/cycle x activity 0.1)"}
-    int8: {value: 272.92931, source: report2, derivation: "modules[0].dynamic_uw: dynamic 2729.2931 uW / 1 instances / (100000000 Hz x 1 MAC/cycle x activity 0.1)"}
-    int16: {value: 581.9232, source: report3, derivation: "modules[0].dynamic_uw: dynamic 5819.232 uW / 1 instances / (100000000 Hz x 1 MAC/cycle x activity 0.1)"}
+    int4: {value: 36.72821045, source: report1, derivation: "modules[0].dynamic_uw, modules[0].idle_dynamic_uw: (active 4738.7541 uW - idle 1065.933055 uW) / 1 instances / (100000000 Hz x 1 MAC/cycle)"}
+    int8: {value: 32.6825067, source: report2, derivation: "modules[0].dynamic_uw, modules[0].idle_dynamic_uw: (active 4616.7097 uW - idle 1348.45903 uW) / 1 instances / (100000000 Hz x 1 MAC/cycle)"}
+    int16: {value: 90.2453279, source: report3, derivation: "modules[0].dynamic_uw, modules[0].idle_dynamic_uw: (active 10933.824 uW - idle 1909.2912099999999 uW) / 1 instances / (100000000 Hz x 1 MAC/cycle)"}
+  idle_pj_per_cycle:
+    int4: {value: 10.65933055, source: report1, derivation: "modules[0].idle_dynamic_uw: idle 1065.933055 uW / 1 instances / 100000000 Hz"}
+    int8: {value: 13.484590299999999, source: report2, derivation: "modules[0].idle_dynamic_uw: idle 1348.45903 uW / 1 instances / 100000000 Hz"}
+    int16: {value: 19.0929121, source: report3, derivation: "modules[0].idle_dynamic_uw: idle 1909.2912099999999 uW / 1 instances / 100000000 Hz"}
   area_um2:
     int4: {value: 16846, source: report1, derivation: "modules[0].area_um2: 16846 um2 / 1 instances"}
     int8: {value: 30620, source: report2, derivation: "modules[0].area_um2: 30620 um2 / 1 instances"}
@@ -129,29 +145,30 @@ pe:
     int8: {value: 0.06437978, source: report2, derivation: "modules[0].leakage_uw: 0.06437978 uW / 1 instances"}
     int16: {value: 0.1770673, source: report3, derivation: "modules[0].leakage_uw: 0.1770673 uW / 1 instances"}
   accumulate_pj: {value: 0.1, source: horowitz2014, derivation: "32-bit integer add"}
-  register_pj_per_bit: {value: 0.00375, source: horowitz2014, derivation: "assumption: a register bit costs about one full-adder bit, 8-bit add 0.03 pJ / 8"}
 
 simd:
   fixed32_pj:
-    add: {value: 59.99780909090907, source: report1, derivation: "modules[2].dynamic_uw: base 0.1 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
-    multiply: {value: 1859.9320818181814, source: report1, derivation: "modules[2].dynamic_uw: base 3.1 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
-    divide: {value: 1919.9298909090903, source: report1, derivation: "modules[2].dynamic_uw: base 3.2 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
-    exponent: {value: 9599.649454545452, source: report1, derivation: "modules[2].dynamic_uw: base 16 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
-    inverse_sqrt: {value: 11279.588109090906, source: report1, derivation: "modules[2].dynamic_uw: base 18.8 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
-    compare: {value: 59.99780909090907, source: report1, derivation: "modules[2].dynamic_uw: base 0.1 pJ x 599.9780909090907: lane energy 659.9758999999999 pJ per op (dynamic 6599.759 uW / 1 / (100000000 Hz x 1 op/cycle x activity 0.1)) over the base mean of add, multiply and compare 1.1 pJ"}
+    add: {value: 44.01315199999999, source: report1, derivation: "modules[2].operation_dynamic_uw.add, modules[2].idle_dynamic_uw: (add 5162.946999999999 uW - idle 761.6318 uW) / 1 instances / (100000000 Hz x 1 op/cycle)"}
+    multiply: {value: 178.84844200000003, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply, modules[2].idle_dynamic_uw: (multiply 18646.476000000002 uW - idle 761.6318 uW) / 1 instances / (100000000 Hz x 1 op/cycle)"}
+    divide: {value: 184.01747211560698, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply: base 3.56 pJ x measured multiply 178.84844200000003 pJ / base multiply 3.46 pJ (a sequence of multiplies and adds)"}
+    exponent: {value: 845.6533269132949, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply: base 16.36 pJ x measured multiply 178.84844200000003 pJ / base multiply 3.46 pJ (a sequence of multiplies and adds)"}
+    inverse_sqrt: {value: 990.3861701502892, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply: base 19.16 pJ x measured multiply 178.84844200000003 pJ / base multiply 3.46 pJ (a sequence of multiplies and adds)"}
+    compare: {value: 49.97119199999999, source: report1, derivation: "modules[2].operation_dynamic_uw.max, modules[2].idle_dynamic_uw: (max 5758.750999999999 uW - idle 761.6318 uW) / 1 instances / (100000000 Hz x 1 op/cycle)"}
   float32_pj:
-    add: {value: 0.9, source: horowitz2014, derivation: "32-bit float add"}
-    multiply: {value: 3.7, source: horowitz2014, derivation: "32-bit float multiply"}
-    divide: {value: 20.3, source: horowitz2014, derivation: "reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ"}
-    exponent: {value: 23, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ"}
-    inverse_sqrt: {value: 24, source: horowitz2014, derivation: "estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ"}
-    compare: {value: 0.1, source: horowitz2014, derivation: "a float compare is a 32-bit integer compare of the bit patterns: 32-bit add"}
-  register_pj_per_bit: {value: 0.00375, source: horowitz2014, derivation: "as pe.register_pj_per_bit"}
+    add: {value: 1.26, source: horowitz2014, derivation: "32-bit float add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    multiply: {value: 4.06, source: horowitz2014, derivation: "32-bit float multiply + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    divide: {value: 20.66, source: horowitz2014, derivation: "reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    exponent: {value: 23.36, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    inverse_sqrt: {value: 24.36, source: horowitz2014, derivation: "estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    compare: {value: 0.46, source: horowitz2014, derivation: "a float compare (also max and conditional move) is a 32-bit integer compare of the bit patterns: 32-bit add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+  idle_pj_per_cycle:
+    fixed32: {value: 7.616317999999999, source: report1, derivation: "modules[2].idle_dynamic_uw: idle 761.6318 uW / 1 instances / 100000000 Hz"}
+    float32: {value: 1.08, source: assumption, derivation: "6 pipeline stages x 96 register bits x 0.001875 pJ per clocked bit"}
   lane_area_um2:
-    fixed32: {value: 121198, source: report1, derivation: "modules[2].area_um2: 121198 um2 / 1 instances"}
+    fixed32: {value: 127010, source: report1, derivation: "modules[2].area_um2: 127010 um2 / 1 instances"}
     float32: {value: 14488.672, source: horowitz2014, derivation: "32-bit float adder 4184 um2 + float multiplier 7700 um2 + 6 x 96 register bits x 4.522 um2 [nangate45]"}
   lane_leakage_uw:
-    fixed32: {value: 0.2732254, source: report1, derivation: "modules[2].leakage_uw: 0.2732254 uW / 1 instances"}
+    fixed32: {value: 0.2817636, source: report1, derivation: "modules[2].leakage_uw: 0.2817636 uW / 1 instances"}
     float32: {value: 144.88672, source: assumption, derivation: "10 nW per um2 x 14488.672 um2"}
 
 sram:

@@ -12,10 +12,13 @@ import Yams
 /// voltage_v: 1.8                  # optional
 /// clock_period_ns: 10             # the constraint the power was reported at
 /// worst_slack_ns: 2.5             # optional; achievable period = period − slack
-/// switching_activity: 0.1         # toggle rate of the power analysis, 0 < a ≤ 1
+/// switching_activity: 0.1         # optional: the global toggle rate of a power analysis without
+///                                 # simulated activity, for modules without idle_dynamic_uw
 /// modules:
-///   - {name: pe, kind: pe, precision_bits: 8, instances: 1, area_um2: 1234, leakage_uw: 0.5, dynamic_uw: 120}
-///   - {name: lane, kind: simd_lane, lane: fixed32, area_um2: 9000, leakage_uw: 2, dynamic_uw: 800}
+///   - {name: pe, kind: pe, precision_bits: 8, instances: 1, area_um2: 1234, leakage_uw: 0.5, dynamic_uw: 120,
+///      idle_dynamic_uw: 40}          # a MAC every cycle; clock running with operands held
+///   - {name: lane, kind: simd_lane, lane: fixed32, area_um2: 9000, leakage_uw: 2, idle_dynamic_uw: 300,
+///      operation_dynamic_uw: {add: 500, multiply: 2000, max: 520}}
 ///   - {name: ctrl, kind: control, area_um2: 500, leakage_uw: 0.2}
 /// sram_macros:
 ///   - {name: sram-4KB, capacity_bits: 32768, width_bits: 32, read_pj: 5, write_pj: 6, leakage_uw: 10, area_um2: 40000}
@@ -35,7 +38,9 @@ public enum SynthesisReportFile {
     }
 
     static let moduleKeys = ["name", "kind", "precision_bits", "lane", "instances", "area_um2", "leakage_uw", "dynamic_uw",
-                             "operations_per_cycle"]
+                             "idle_dynamic_uw", "operation_dynamic_uw", "operations_per_cycle"]
+    /// The operation kinds a SIMD lane's power can be reported for.
+    static let operationKeys = ["add", "multiply", "max"]
 
     public static func read(_ document: YAMLDocument) -> Result<Loaded, DiagnosticError> {
         guard let root = document.rootMapping(expecting: "a synthesis report") else {
@@ -65,7 +70,7 @@ public enum SynthesisReportFile {
         if root.value("tool") != nil { _ = root.string("tool") }
         let period = number(root, "clock_period_ns", required: true) ?? 1
         let slack = number(root, "worst_slack_ns")
-        let activity = number(root, "switching_activity", required: true) ?? 1
+        let activity = number(root, "switching_activity")
         var modules: [SynthesisReport.Module] = []
         if let maps = root.mappings("modules", required: false, item: "module", "synthesized modules") {
             for map in maps {
@@ -85,9 +90,36 @@ public enum SynthesisReportFile {
                 for (key, value) in zip(["area_um2", "leakage_uw", "dynamic_uw"], figures) where (value ?? 0) < 0 {
                     document.error("'\(key)' must not be negative, got \(value ?? 0)", at: map.value(key), keyPath: "\(path).\(key)")
                 }
-                if figures.allSatisfy({ $0 == nil }) {
-                    document.error("module '\(map.string("name") ?? path)' reports none of area_um2, leakage_uw, dynamic_uw",
-                                   at: node, keyPath: path)
+                let idle = number(map, "idle_dynamic_uw")
+                if let idle, idle < 0 {
+                    document.error("'idle_dynamic_uw' must not be negative, got \(idle)", at: map.value("idle_dynamic_uw"),
+                                   keyPath: "\(path).idle_dynamic_uw")
+                }
+                var operations: [String: Double] = [:]
+                if let operationMap = map.mapping("operation_dynamic_uw", required: false, "µW by operation kind") {
+                    remember(operationMap)
+                    operationMap.rejectUnknownKeys(allowed: operationKeys, context: "'operation_dynamic_uw'")
+                    for key in operationMap.keys where operationKeys.contains(key) {
+                        guard let value = number(operationMap, key) else { continue }
+                        if value < 0 {
+                            document.error("'\(key)' must not be negative, got \(value)", at: operationMap.value(key),
+                                           keyPath: "\(path).operation_dynamic_uw.\(key)")
+                        }
+                        operations[key] = value
+                    }
+                }
+                if !operations.isEmpty && kind != .simdLane {
+                    document.error("operation_dynamic_uw is for simd_lane modules", at: map.value("operation_dynamic_uw"),
+                                   keyPath: "\(path).operation_dynamic_uw")
+                }
+                if figures.allSatisfy({ $0 == nil }) && idle == nil && operations.isEmpty {
+                    document.error("module '\(map.string("name") ?? path)' reports none of area_um2, leakage_uw, dynamic_uw, "
+                                   + "idle_dynamic_uw, operation_dynamic_uw", at: node, keyPath: path)
+                }
+                if figures[2] != nil && idle == nil && operations.isEmpty && activity == nil {
+                    document.error("module '\(map.string("name") ?? path)' reports dynamic_uw without idle_dynamic_uw: "
+                                   + "give idle_dynamic_uw (power with the clock running and operands held) or the report's "
+                                   + "switching_activity", at: map.value("dynamic_uw"), keyPath: "\(path).dynamic_uw")
                 }
                 modules.append(SynthesisReport.Module(
                     name: map.string("name") ?? path, kind: kind,
@@ -95,7 +127,7 @@ public enum SynthesisReportFile {
                     lane: map.value("lane") == nil ? nil : map.string("lane"),
                     instances: number(map, "instances") ?? 1,
                     areaSquareMicrometres: figures[0], leakageMicrowatts: figures[1], dynamicMicrowatts: figures[2],
-                    operationsPerCycle: number(map, "operations_per_cycle") ?? 1))
+                    idleDynamicMicrowatts: idle, operationDynamicMicrowatts: operations, operationsPerCycle: number(map, "operations_per_cycle") ?? 1))
             }
         }
         var macros: [SRAMMacro] = []

@@ -44,6 +44,9 @@ public struct TechnologyFile: Sendable {
     static let operationKeys = ["add", "multiply", "divide", "exponent", "inverse_sqrt", "compare"]
     static let laneKeys = ["fixed32", "float32"]
     static let macroFigureKeys = ["read_pj", "write_pj", "area_um2", "leakage_uw"]
+    /// The per-precision tables of `pe`, and the per-lane-kind tables of `simd`.
+    static let peTables = ["mac_pj", "idle_pj_per_cycle", "area_um2", "leakage_uw"]
+    static let laneTables = ["idle_pj_per_cycle", "lane_area_um2", "lane_leakage_uw"]
 
     /// The core library these figures describe.
     public var library: TechnologyLibrary {
@@ -69,13 +72,15 @@ public struct TechnologyFile: Sendable {
         return TechnologyLibrary(
             name: name, nodeNanometres: v("node_nm"), voltage: v("voltage_v"), clockHz: v("clock_hz"),
             macEnergyPicojoules: byPrecision("pe.mac_pj"), accumulateEnergyPicojoules: v("pe.accumulate_pj"),
-            peRegisterEnergyPicojoulesPerBit: v("pe.register_pj_per_bit"), peAreaSquareMicrometres: byPrecision("pe.area_um2"),
+            peIdleEnergyPicojoulesPerCycle: byPrecision("pe.idle_pj_per_cycle"), peAreaSquareMicrometres: byPrecision("pe.area_um2"),
             peLeakageMicrowatts: byPrecision("pe.leakage_uw"), simdFixedPoint: operations("simd.fixed32_pj"),
-            simdFloat: operations("simd.float32_pj"), simdRegisterEnergyPicojoulesPerBit: v("simd.register_pj_per_bit"),
+            simdFloat: operations("simd.float32_pj"),
             simdFixedPointLane: LaneFigures(areaSquareMicrometres: v("simd.lane_area_um2.fixed32"),
-                                            leakageMicrowatts: v("simd.lane_leakage_uw.fixed32")),
+                                            leakageMicrowatts: v("simd.lane_leakage_uw.fixed32"),
+                                            idleEnergyPicojoulesPerCycle: v("simd.idle_pj_per_cycle.fixed32")),
             simdFloatLane: LaneFigures(areaSquareMicrometres: v("simd.lane_area_um2.float32"),
-                                       leakageMicrowatts: v("simd.lane_leakage_uw.float32")),
+                                       leakageMicrowatts: v("simd.lane_leakage_uw.float32"),
+                                       idleEnergyPicojoulesPerCycle: v("simd.idle_pj_per_cycle.float32")),
             sramMacros: macros, dramEnergyPicojoulesPerBit: v("dram.energy_pj_per_bit"),
             controlAreaFraction: v("control.area_fraction"), controlLeakageFraction: v("control.leakage_fraction"))
     }
@@ -121,10 +126,9 @@ extension TechnologyFile {
         figure(root, "node_nm", positive: true)
         figure(root, "voltage_v", positive: true)
         figure(root, "clock_hz", positive: true)
-        if let pe = root.mapping("pe", "the processing element: mac_pj, accumulate_pj, register_pj_per_bit, area_um2, leakage_uw") {
-            pe.rejectUnknownKeys(allowed: ["mac_pj", "accumulate_pj", "register_pj_per_bit", "area_um2", "leakage_uw"],
-                                 context: "'pe'")
-            for table in ["mac_pj", "area_um2", "leakage_uw"] {
+        if let pe = root.mapping("pe", "the processing element: mac_pj, idle_pj_per_cycle, accumulate_pj, area_um2, leakage_uw") {
+            pe.rejectUnknownKeys(allowed: peTables + ["accumulate_pj"], context: "'pe'")
+            for table in peTables {
                 guard let map = pe.mapping(table, "one figure per operand precision: int4, int8, int16") else { continue }
                 for key in map.keys {
                     guard key.hasPrefix("int"), let bits = Int(key.dropFirst(3)), bits > 0 else {
@@ -132,25 +136,29 @@ extension TechnologyFile {
                                        at: map.keyNode(key), keyPath: map.keyPath(key))
                         continue
                     }
-                    figure(map, key, positive: table != "leakage_uw")
+                    figure(map, key, positive: table == "mac_pj" || table == "area_um2")
                 }
                 if map.keys.isEmpty {
                     document.error("'\(map.path)' lists no precision", at: map.node, keyPath: map.path)
                 }
             }
             figure(pe, "accumulate_pj")
-            figure(pe, "register_pj_per_bit")
+            let precisions = Set(file.figures.filter { $0.keyPath.hasPrefix("pe.mac_pj.") }.map { $0.keyPath.dropFirst(10) })
+            let idle = Set(file.figures.filter { $0.keyPath.hasPrefix("pe.idle_pj_per_cycle.") }.map { $0.keyPath.dropFirst(21) })
+            if let map = pe.mapping("idle_pj_per_cycle", "one figure per operand precision"), !precisions.isSubset(of: idle) {
+                document.error("'pe.idle_pj_per_cycle' needs a figure for every precision of 'pe.mac_pj' "
+                               + "(missing \(precisions.subtracting(idle).sorted().joined(separator: ", ")))", at: map.node,
+                               keyPath: "pe.idle_pj_per_cycle")
+            }
         }
-        if let simd = root.mapping("simd", "the SIMD unit: fixed32_pj, float32_pj, register_pj_per_bit, lane_area_um2, lane_leakage_uw") {
-            simd.rejectUnknownKeys(allowed: ["fixed32_pj", "float32_pj", "register_pj_per_bit", "lane_area_um2", "lane_leakage_uw"],
-                                   context: "'simd'")
+        if let simd = root.mapping("simd", "the SIMD unit: fixed32_pj, float32_pj, idle_pj_per_cycle, lane_area_um2, lane_leakage_uw") {
+            simd.rejectUnknownKeys(allowed: ["fixed32_pj", "float32_pj"] + laneTables, context: "'simd'")
             for table in ["fixed32_pj", "float32_pj"] {
                 guard let map = simd.mapping(table, "energy per operation: \(operationKeys.joined(separator: ", "))") else { continue }
                 map.rejectUnknownKeys(allowed: operationKeys, context: "'\(map.path)'")
                 for key in operationKeys { figure(map, key) }
             }
-            figure(simd, "register_pj_per_bit")
-            for table in ["lane_area_um2", "lane_leakage_uw"] {
+            for table in laneTables {
                 guard let map = simd.mapping(table, "one figure per lane kind: fixed32, float32") else { continue }
                 map.rejectUnknownKeys(allowed: laneKeys, context: "'\(map.path)'")
                 for key in laneKeys { figure(map, key, positive: table == "lane_area_um2") }
@@ -240,20 +248,19 @@ extension TechnologyFile {
         out += "\nsources:\n"
         for (key, citation) in sources { out += "  \(YAMLText.scalar(key)): \(YAMLText.quoted(citation))\n" }
         out += "\npe:\n"
-        for table in ["mac_pj", "area_um2", "leakage_uw"] {
+        for table in TechnologyFile.peTables {
             out += "  \(table):\n"
             for (path, _) in figures where path.hasPrefix("pe.\(table).") {
                 out += line(2, String(path.dropFirst("pe.\(table).".count)), path)
             }
         }
-        out += line(1, "accumulate_pj", "pe.accumulate_pj") + line(1, "register_pj_per_bit", "pe.register_pj_per_bit")
+        out += line(1, "accumulate_pj", "pe.accumulate_pj")
         out += "\nsimd:\n"
         for table in ["fixed32_pj", "float32_pj"] {
             out += "  \(table):\n"
             for key in TechnologyFile.operationKeys { out += line(2, key, "simd.\(table).\(key)") }
         }
-        out += line(1, "register_pj_per_bit", "simd.register_pj_per_bit")
-        for table in ["lane_area_um2", "lane_leakage_uw"] {
+        for table in TechnologyFile.laneTables {
             out += "  \(table):\n"
             for key in TechnologyFile.laneKeys { out += line(2, key, "simd.\(table).\(key)") }
         }

@@ -1,7 +1,7 @@
 /// Helpers for writing YAML text by hand (so files keep their comments and key order).
-enum YAMLText {
+public enum YAMLText {
     /// A scalar as YAML: plain when it is a safe name, double-quoted otherwise.
-    static func scalar(_ text: String) -> String {
+    public static func scalar(_ text: String) -> String {
         let safe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "._-/+".contains($0) }
             && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
             && !(text.first.map { "-+.".contains($0) || $0.isNumber } ?? false)
@@ -9,7 +9,7 @@ enum YAMLText {
     }
 
     /// A double-quoted YAML scalar.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var escaped = "\""
         for character in text {
             switch character {

@@ -59,6 +59,33 @@ public enum ToolReports {
         return nil
     }
 
+    /// OpenSTA `report_power -instances`: total power (W) by instance name.
+    public static func openSTAInstancePower(_ log: String) -> [String: Double] {
+        var power: [String: Double] = [:]
+        var inside = false
+        for line in log.split(separator: "\n") {
+            if line.hasPrefix("simdit: power by instance") { inside = true; continue }
+            guard inside else { continue }
+            let fields = line.split(separator: " ")
+            if fields.count == 5, let total = Double(fields[3]), Double(fields[0]) != nil { power[String(fields[4])] = total }
+        }
+        return power
+    }
+
+    /// Instance name → cell type in a Yosys `write_verilog` netlist (`  CELL NAME (`).
+    public static func netlistInstances(_ netlist: String) -> [String: String] {
+        var instances: [String: String] = [:]
+        for line in netlist.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 3, fields[2] == "(", fields[0] != "module" {
+                var name = String(fields[1])
+                if name.hasPrefix("\\") { name.removeFirst() }
+                instances[name] = String(fields[0])
+            }
+        }
+        return instances
+    }
+
     /// `cell (NAME) { … area : X;` from a Liberty file.
     public static func libertyAreas(_ text: String) -> [String: Double] {
         var areas: [String: Double] = [:]
