@@ -4,13 +4,16 @@
 # parsed results are kept under TechLib/NAME-reports/intN/ (netlists gzipped), its report as
 # TechLib/NAME-reports/intN.yaml.
 #
-#   bash scripts/characterize-library.sh NAME LIBERTY NODE_NM [BASE_LIBRARY]
+#   bash scripts/characterize-library.sh NAME LIBERTY NODE_NM [BASE_LIBRARY] [SRAM_REPORT]
 #   bash scripts/characterize-library.sh osu018 /usr/share/qflow/tech/osu018/osu018_stdcells.lib 180
+#
+# SRAM_REPORT (from `simdit sram`) adds SRAM macros characterized at the same node. Figures that no
+# report gives are scaled from the base library to the reports' node and voltage (--scale-to-node).
 #
 # Then run scripts/embed-techlib.py to build the library into simdit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-name=$1 liberty=$2 node=$3 base=${4:-generic-45nm}
+name=$1 liberty=$2 node=$3 base=${4:-generic-45nm} sram=${5:-}
 simdit=${SIMDIT:-.build/release/simdit}
 reports=TechLib/$name-reports
 mkdir -p "$reports"
@@ -27,5 +30,6 @@ for run in int4:genesys-inference-01 int8:genesys-inference-03 int16:genesys-tra
     gzip -9 -n "$reports/$bits"/*/netlist.v
     args+=(--report "$reports/$bits.yaml")
 done
-"$simdit" calibrate --tech "$base" "${args[@]}" --output "TechLib/$name.yaml" --name "$name"
+[ -n "$sram" ] && args+=(--report "$sram")
+"$simdit" calibrate --tech "$base" "${args[@]}" --scale-to-node --output "TechLib/$name.yaml" --name "$name"
 echo "wrote TechLib/$name.yaml"

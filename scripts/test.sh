@@ -11,20 +11,29 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 # The RTL tests compile and simulate the Verilog templates; the flow tests synthesize them with
-# Yosys to the OSU 0.18 um Liberty, simulate the netlists at gate level with Icarus and time them
-# with OpenSTA: install what is missing.
+# Yosys to the OSU 0.18 um Liberty, simulate the netlists at gate level with Icarus, time them with
+# OpenSTA and place and route a PE with qflow: install what is missing.
 missing=()
 command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
 command -v yosys >/dev/null 2>&1 || missing+=(yosys)
 command -v sta >/dev/null 2>&1 || missing+=(opensta)
 [ -f /usr/share/qflow/tech/osu018/osu018_stdcells.lib ] || missing+=(qflow-tech-osu018)
+command -v qflow >/dev/null 2>&1 || missing+=(qflow)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]} (Debian packages) for the RTL and flow tests"
     if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# The SRAM tests run the OpenRAM memory compiler (PyPI openram 1.2.48, which needs numpy<2) from a
+# virtual environment in the repository.
+if ! .venv/bin/python -c "import openram" >/dev/null 2>&1; then
+    echo "installing openram 1.2.48 (PyPI) into .venv for the SRAM tests"
+    python3 -m venv .venv
+    .venv/bin/pip install -q "numpy<2" "openram==1.2.48"
 fi
 
 swift build --build-tests

@@ -32,6 +32,7 @@ struct Area: ParsableCommand {
     func run() throws {
         let architecture = try resolved(InputResolver.architecture(arch)).architecture
         let technology = try resolved(InputResolver.technology(tech))
+        warnIfMixedNodes(technology)
         let library = technology.library
         let lanes = mode ?? (max(architecture.activationBits, architecture.weightBits) >= 16 ? .training : .inference)
         let model = AreaModel(architecture: architecture, library: library, mode: lanes)

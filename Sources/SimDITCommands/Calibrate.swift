@@ -27,6 +27,9 @@ struct Calibrate: ParsableCommand {
     @Option(name: .long, help: "Name of the calibrated library. (default: the base name + '-calibrated')")
     var name: String?
 
+    @Flag(name: .long, help: "Scale the base figures the reports do not replace to the reports' node and voltage (energy by C·V², area by length², leakage by area × V) instead of keeping them tagged with their own node.")
+    var scaleToNode = false
+
     func validate() throws {
         guard !report.isEmpty else { throw ValidationError("give at least one --report") }
     }
@@ -42,7 +45,7 @@ struct Calibrate: ParsableCommand {
             }
         }
         guard diagnostics.isEmpty else { throw fail(diagnostics) }
-        let calibrated = try resolved(base.calibrated(with: loaded, name: name))
+        let calibrated = try resolved(base.calibrated(with: loaded, name: name, scaleToNode: scaleToNode))
         let text = calibrated.render()
         // The written library must read back; refuse to write one that does not.
         if case .failure(let error) = TechnologyFile.read(YAMLDocument(text: text, file: output)) {
@@ -52,5 +55,6 @@ struct Calibrate: ParsableCommand {
         let derived = calibrated.figures.filter { $0.figure.source?.hasPrefix("report") == true }.count
         print("wrote \(output): \(calibrated.name), \(derived) figures from \(loaded.count) report(s), "
               + "clock \(Format.grouped(calibrated.library.clockHz / 1e6)) MHz")
+        warnIfMixedNodes(calibrated)
     }
 }

@@ -43,8 +43,17 @@ struct Flow: ParsableCommand {
     @Option(name: .long, help: "The characterization plan (default: Flow/plan.yaml).")
     var plan: String?
 
+    @Option(name: .long, help: "A module to place and route with qflow (repeatable): pe or lane. Its area is then the layout's, its timing and power those of the routed netlist with its wires' capacitance.")
+    var placeRoute: [String] = []
+
     @Option(name: .long, help: "Base technology library for the figures synthesis does not give (SRAM, DRAM, float lanes).")
     var tech: String = "generic-45nm"
+
+    @Option(name: .long, help: "A synthesis report of SRAM macros at the same node (from simdit sram, e.g. TechLib/osu035-sram/report.yaml) to calibrate with.")
+    var sramReport: String?
+
+    @Flag(name: .long, help: "Scale the base figures no report gives to the reports' node and voltage (see simdit calibrate) instead of tagging them with their own node.")
+    var scaleToNode = false
 
     @Option(name: .long, help: "Network for the final energy report.")
     var network: String = "resnet50"
@@ -83,14 +92,32 @@ struct Flow: ParsableCommand {
             throw fail([Diagnostic("cannot find the Templates/ and Flow/ directories: run simdit from the repository, or set "
                                    + "SIMDIT_TEMPLATES and SIMDIT_FLOW", file: "<command line>")])
         }
+        // qflow's technology: the directory of its Liberty file (/usr/share/qflow/tech/osu018/…).
+        let qflowTechnology = URL(fileURLWithPath: liberty).deletingLastPathComponent().lastPathComponent
+        if !placeRoute.isEmpty {
+            guard tools.qflow != nil else {
+                throw fail([Diagnostic("--place-route needs qflow: apt-get install qflow", file: "<command line>")])
+            }
+            guard FileManager.default.fileExists(atPath: "/usr/share/qflow/tech/\(qflowTechnology)") else {
+                throw fail([Diagnostic("--place-route needs a qflow technology; \(liberty) is not in /usr/share/qflow/tech/NAME/",
+                                       file: "<command line>", keyPath: "--liberty")])
+            }
+        }
         let planPath = plan ?? flow.appendingPathComponent("plan.yaml").path
         let characterizationPlan = try resolved(CharacterizationPlan.read(YAMLDocument.load(path: planPath)))
+        let routable = characterizationPlan.modules.filter { $0.kind != .array }.map(\.name)
+        for name in placeRoute where !routable.contains(name) {
+            throw fail([Diagnostic("--place-route takes a PE or SIMD-lane module of the plan (\(routable.joined(separator: ", "))), got '\(name)'",
+                                   file: "<command line>", keyPath: "--place-route")])
+        }
         let directory = URL(fileURLWithPath: output)
         let result = try workload.simulate(SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1))
-        let configuration = SynthesisFlow.Configuration(
+        var configuration = SynthesisFlow.Configuration(
             architecture: loaded.architecture, output: directory, flow: flow, templates: templates, plan: characterizationPlan,
             liberty: liberty, cellModels: models, tools: tools, clockPeriodNanoseconds: clockPeriodNs, zeroPercent: zeroPercent,
             nodeNanometres: nodeNm)
+        configuration.placeRoute = Set(placeRoute)
+        configuration.qflowTechnology = qflowTechnology
         let report: String
         do {
             report = try SynthesisFlow.run(configuration) { print($0) }.report
@@ -102,11 +129,14 @@ struct Flow: ParsableCommand {
         print("report: \(reportPath)")
 
         let base = try resolved(InputResolver.technology(tech))
-        let parsed = try resolved(SynthesisReportFile.read(YAMLDocument(text: report, file: reportPath)))
-        let calibrated = try resolved(base.calibrated(with: [parsed], name: "\(loaded.architecture.name)-calibrated"))
+        var reports = [try resolved(SynthesisReportFile.read(YAMLDocument(text: report, file: reportPath)))]
+        if let sramReport { reports.append(try resolved(SynthesisReportFile.read(YAMLDocument.load(path: sramReport)))) }
+        let calibrated = try resolved(base.calibrated(with: reports, name: "\(loaded.architecture.name)-calibrated",
+                                                      scaleToNode: scaleToNode))
         let libraryPath = directory.appendingPathComponent("calibrated.yaml").path
         if let problem = OutputFile.write(calibrated.render(), to: libraryPath) { throw fail([problem]) }
         print("calibrated library: \(libraryPath)")
+        warnIfMixedNodes(calibrated)
 
         let energy: EnergyReport
         do {

@@ -14,7 +14,7 @@ public struct SimDITCommand: ParsableCommand {
             or one training iteration, from the published SimDIT performance model (variant 'simdit').
             """,
         version: "0.1.0",
-        subcommands: [Simulate.self, Optimize.self, Area.self, Calibrate.self, RTL.self, Flow.self, Activity.self, ImportReport.self, PresetsCommand.self, NetworksCommand.self, Bench.self]
+        subcommands: [Simulate.self, Optimize.self, Area.self, Calibrate.self, RTL.self, Flow.self, Activity.self, SRAM.self, ImportReport.self, PresetsCommand.self, NetworksCommand.self, Bench.self]
     )
 
     public init() {}
@@ -25,6 +25,17 @@ func fail(_ diagnostics: [Diagnostic]) -> ExitCode {
     var standardError = FileHandle.standardError
     for diagnostic in diagnostics { print(diagnostic, to: &standardError) }
     return ExitCode(1)
+}
+
+/// Prints a warning to standard error.
+func warn(_ message: String) {
+    var standardError = FileHandle.standardError
+    print("warning: \(message)", to: &standardError)
+}
+
+/// Warns when a technology library mixes process nodes (its figures tagged with another `node_nm`).
+func warnIfMixedNodes(_ technology: TechnologyFile) {
+    if let warning = technology.mixedNodeWarning { warn(warning) }
 }
 
 extension FileHandle: @retroactive TextOutputStream {

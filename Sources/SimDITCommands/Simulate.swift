@@ -75,6 +75,7 @@ struct Simulate: ParsableCommand {
         let result = try workload.simulate(options)
         let loadedArchitecture = workload.architecture
         let technology = try resolved(InputResolver.technology(tech))
+        warnIfMixedNodes(technology)
         let energy: EnergyReport
         do {
             energy = try EnergyModel(architecture: loadedArchitecture.architecture, library: technology.library, mode: mode)

@@ -20,12 +20,15 @@ public struct SynthesisFlow {
         public var sta: String
         public var iverilog: String
         public var vvp: String
+        /// Debian's qflow, for `--place-route`.
+        public var qflow: String?
 
-        public init(yosys: String, sta: String, iverilog: String, vvp: String) {
+        public init(yosys: String, sta: String, iverilog: String, vvp: String, qflow: String? = nil) {
             self.yosys = yosys
             self.sta = sta
             self.iverilog = iverilog
             self.vvp = vvp
+            self.qflow = qflow
         }
 
         /// The tools on PATH, or the names of those missing.
@@ -39,7 +42,7 @@ public struct SynthesisFlow {
                 if iverilog == nil || vvp == nil { missing.append("iverilog") }
                 return .failure(MissingTools(packages: missing))
             }
-            return .success(Tools(yosys: yosys, sta: sta, iverilog: iverilog, vvp: vvp))
+            return .success(Tools(yosys: yosys, sta: sta, iverilog: iverilog, vvp: vvp, qflow: ToolRunner.find(["qflow"])))
         }
     }
 
@@ -64,6 +67,11 @@ public struct SynthesisFlow {
         /// Share of zero operands in the stimulus, percent.
         public var zeroPercent: Int
         public var nodeNanometres: Double
+        /// The plan's modules (PE or SIMD lane) to place and route with qflow (technology
+        /// `qflowTechnology`): their area, timing and power then come from the routed netlist with its
+        /// wire capacitances.
+        public var placeRoute: Set<String> = []
+        public var qflowTechnology: String?
 
         public init(architecture: Architecture, output: URL, flow: URL, templates: URL, plan: CharacterizationPlan,
                     liberty: String, cellModels: String, tools: Tools, clockPeriodNanoseconds: Double, zeroPercent: Int,
@@ -102,6 +110,11 @@ public struct SynthesisFlow {
         public var runs: [Run]
         /// Leakage, W (from the idle run, else the timing run).
         public var leakageWatts: Double
+        /// After place and route: the die area, µm² (`stat.chipArea` stays the synthesized cells').
+        public var layoutAreaSquareMicrometres: Double?
+
+        /// The area calibration takes: the layout's when placed and routed.
+        public var area: Double { layoutAreaSquareMicrometres ?? stat.chipArea }
 
         public func run(_ name: String) -> Run? { runs.first { $0.name == name } }
     }
@@ -190,13 +203,24 @@ public struct SynthesisFlow {
                                            log: file("yosys.stdout.log"))
         guard synthesis == 0, let text = try? String(contentsOf: yosysLog, encoding: .utf8),
               let stat = ToolReports.yosysStat(text) else { throw Failure(stage: "yosys (\(planned.name))", log: yosysLog.path) }
-        let instances = ToolReports.netlistInstances((try? String(contentsOf: netlist, encoding: .utf8)) ?? "")
+        // With --place-route, the PE and the lane are laid out by qflow; its routed netlist, with each
+        // net's wire capacitance, replaces the synthesized one for simulation, timing and power.
+        var simulated = netlist, timed = staNetlist, wireLoads = "", layoutArea: Double?
+        if c.placeRoute.contains(planned.name) && planned.kind != .array {
+            let routed = try placeAndRoute(planned, c, rtl: rtl, sources: synthesisEnvironment["SIMDIT_SOURCES"] ?? "",
+                                           directory: directory, rerun: &rerun)
+            simulated = routed.netlist
+            timed = routed.netlist
+            wireLoads = routed.wireLoads.path
+            layoutArea = routed.area
+        }
+        let instances = ToolReports.netlistInstances((try? String(contentsOf: simulated, encoding: .utf8)) ?? "")
 
         // Timing and power: one OpenSTA run per stimulus run (a timing-only run when there is none).
         let staScript = try copy("sta/power.tcl")
         func sta(_ name: String, activity: String) throws -> (ToolReports.Timing, ToolReports.Power, [String: Double]) {
             let environment = [
-                "SIMDIT_LIBERTY": c.liberty, "SIMDIT_NETLIST": staNetlist.path, "SIMDIT_TOP": planned.top,
+                "SIMDIT_LIBERTY": c.liberty, "SIMDIT_NETLIST": timed.path, "SIMDIT_TOP": planned.top, "SIMDIT_WIRE_LOADS": wireLoads,
                 "SIMDIT_PERIOD_NS": JSONValue.format(c.clockPeriodNanoseconds), "SIMDIT_PATHS": planned.timing.rawValue,
                 "SIMDIT_ACTIVITY": activity,
             ]
@@ -244,7 +268,7 @@ public struct SynthesisFlow {
                 }
                 let compiled = file("\(name).vvp")
                 let arguments = ["-g2005", "-o", compiled.path, "-s", top] + values.map { "-P\(top).\($0.0)=\($0.1)" }
-                    + [testbench.path, netlist.path, c.cellModels]
+                    + [testbench.path, simulated.path, c.cellModels]
                 let simulationLog = file("\(name).sim.log")
                 rerun += ToolRunner.shellLine(c.tools.iverilog, arguments, environment: [:]) + "\n"
                 rerun += ToolRunner.shellLine(c.tools.vvp, ["-n", compiled.path], environment: [:]) + "\n"
@@ -285,105 +309,46 @@ public struct SynthesisFlow {
         guard let timing else { throw Failure(stage: "OpenSTA (\(planned.name)): no timing", log: directory.path) }
         try rerun.write(to: file("rerun.sh"), atomically: true, encoding: .utf8)
         let module = Module(name: planned.top, kind: planned.kind, stat: stat, timing: timing, runs: runs,
-                            leakageWatts: leakage ?? 0)
+                            leakageWatts: leakage ?? 0, layoutAreaSquareMicrometres: layoutArea)
         try (result(module).text() + "\n").write(to: file("result.json"), atomically: true, encoding: .utf8)
         return module
     }
 
-    /// `result.json` of one module: area and cells, timing, and per run its activity and power, with
-    /// the share of each cell type in the power a run adds over the idle run.
-    static func result(_ module: Module) -> JSONValue {
-        let idle = module.run("idle")
-        let runs: [JSONValue] = module.runs.map { run in
-            var fields: [(String, JSONValue)] = [
-                ("run", .string(run.name)), ("clock_cycles", .integer(run.clockCycles)), ("nets", .integer(run.nets)),
-                ("mean_activity", .number(run.meanActivity)), ("internal_power_w", .number(run.power.internalWatts)),
-                ("switching_power_w", .number(run.power.switchingWatts)), ("leakage_power_w", .number(run.power.leakageWatts)),
-                ("dynamic_power_w", .number(run.power.dynamicWatts)),
-            ]
-            if let idle, run.name != "idle" {
-                var added: [String: Double] = [:]
-                for (cell, watts) in run.powerByCell { added[cell] = watts - (idle.powerByCell[cell] ?? 0) }
-                let total = added.values.reduce(0, +)
-                let top = added.sorted { $0.value > $1.value }.prefix(8)
-                fields.append(("dynamic_over_idle_w", .number(run.power.dynamicWatts - idle.power.dynamicWatts)))
-                fields.append(("added_power_by_cell", .object(top.map {
-                    ($0.key, .object([("watts", .number($0.value)), ("share", .number(total > 0 ? $0.value / total : 0))]))
-                })))
-            } else {
-                let total = run.powerByCell.values.reduce(0, +)
-                let top = run.powerByCell.sorted { $0.value > $1.value }.prefix(8)
-                fields.append(("power_by_cell", .object(top.map {
-                    ($0.key, .object([("watts", .number($0.value)), ("share", .number(total > 0 ? $0.value / total : 0))]))
-                })))
-            }
-            return .object(fields)
+    /// Lays a module out with `Flow/qflow/place_route.sh`: its routed netlist, a file of its nets'
+    /// wire capacitances for OpenSTA (`set_load`, from the SPEF's total `*D_NET` capacitance), and the
+    /// die area.
+    static func placeAndRoute(_ planned: CharacterizationPlan.Module, _ c: Configuration, rtl: URL, sources: String,
+                              directory: URL, rerun: inout String) throws -> (netlist: URL, wireLoads: URL, area: Double) {
+        guard let qflow = c.tools.qflow, let technology = c.qflowTechnology else {
+            throw Failure(stage: "place and route (\(planned.name)): qflow and its technology are needed", log: directory.path)
         }
-        return .object([
-            ("module", .string(module.name)), ("kind", .string(module.kind.rawValue)), ("area_um2", .number(module.stat.chipArea)),
-            ("cells", .object(module.stat.cells.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
-            ("worst_slack_ns", .number(module.timing.slackNanoseconds)),
-            ("data_arrival_ns", .number(module.timing.dataArrivalNanoseconds)),
-            ("leakage_power_w", .number(module.leakageWatts)), ("runs", .array(runs)),
-        ])
-    }
-
-    /// The synthesis report (calibration schema) of the characterized modules.
-    static func report(_ c: Configuration, modules: [Module]) -> String {
-        let a = c.architecture
-        let voltage = libertyVoltage(c.liberty) ?? 0
-        func microwatts(_ watts: Double) -> String { JSONValue.format(watts * 1e6) }
-        var text = """
-            # Synthesis report written by `simdit flow` (calibration schema, version 1).
-            # Yosys \(c.liberty) synthesis of the simdit templates for \(a.name), gate-level simulation
-            # under Icarus (\(c.plan.cycles) cycles, random operands, \(c.zeroPercent) % zeros, seed \(c.plan.seed)),
-            # OpenSTA timing and power at the simulated activity of every net.
-            version: 1
-            design: \(YAMLText.scalar(a.name + "-characterization"))
-            tool: "yosys + iverilog + OpenSTA"
-            node_nm: \(JSONValue.format(c.nodeNanometres))
-
-            """
-        if voltage > 0 { text += "voltage_v: \(JSONValue.format(voltage))\n" }
-        text += "clock_period_ns: \(JSONValue.format(c.clockPeriodNanoseconds))\n"
-        if let array = modules.first(where: { $0.kind == .array }) {
-            text += "worst_slack_ns: \(JSONValue.format(array.timing.slackNanoseconds))   # register to register, array tile\n"
+        let fm = FileManager.default
+        let layout = directory.appendingPathComponent("layout")
+        try? fm.removeItem(at: layout)
+        let script = directory.appendingPathComponent("place_route.sh")
+        try? fm.removeItem(at: script)
+        try fm.copyItem(at: c.flow.appendingPathComponent("qflow/place_route.sh"), to: script)
+        let environment = [
+            "SIMDIT_QFLOW_DIR": layout.path, "SIMDIT_INCLUDE": rtl.path, "SIMDIT_SOURCES": sources, "SIMDIT_TOP": planned.top,
+            "SIMDIT_QFLOW_TECH": technology, "PATH": URL(fileURLWithPath: qflow).deletingLastPathComponent().path + ":"
+                + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+        ]
+        let log = directory.appendingPathComponent("layout.log")
+        rerun += ToolRunner.shellLine("/bin/sh", [script.path], environment: environment) + " > layout.log\n"
+        guard try ToolRunner.run("/bin/sh", [script.path], environment: environment, log: log) == 0 else {
+            throw Failure(stage: "qflow place and route (\(planned.name))", log: log.path)
         }
-        text += "modules:\n"
-        for module in modules {
-            var fields = ["name: \(module.name)", "kind: \(module.kind.rawValue)"]
-            switch module.kind {
-            case .pe: fields.append("precision_bits: \(max(a.activationBits, a.weightBits))")
-            case .simdLane: fields.append("lane: fixed32")
-            case .array: break
-            }
-            fields += ["instances: 1", "area_um2: \(JSONValue.format(module.stat.chipArea))",
-                       "leakage_uw: \(microwatts(module.leakageWatts))"]
-            if let idle = module.run("idle") { fields.append("idle_dynamic_uw: \(microwatts(idle.power.dynamicWatts))") }
-            switch module.kind {
-            case .pe:
-                if let mac = module.run("mac") {
-                    fields += ["dynamic_uw: \(microwatts(mac.power.dynamicWatts))", "operations_per_cycle: 1"]
-                }
-            case .simdLane:
-                let operations = module.runs.filter { $0.name != "idle" }
-                    .map { "\($0.name): \(microwatts($0.power.dynamicWatts))" }
-                if !operations.isEmpty { fields.append("operation_dynamic_uw: {\(operations.joined(separator: ", "))}") }
-            case .array:
-                break
-            }
-            text += "  - {\(fields.joined(separator: ", "))}\n"
+        guard let def = try? String(contentsOf: layout.appendingPathComponent("\(planned.top).def"), encoding: .utf8),
+              let area = ToolReports.defDieArea(def),
+              let spef = try? String(contentsOf: layout.appendingPathComponent("\(planned.top).spef"), encoding: .utf8) else {
+            throw Failure(stage: "qflow place and route (\(planned.name)): no DIEAREA or SPEF", log: log.path)
         }
-        return text
-    }
-
-    /// `nom_voltage : 1.8;` from a Liberty file.
-    static func libertyVoltage(_ path: String) -> Double? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.contains("nom_voltage") {
-            return line.split(separator: ":").last.flatMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: " ;"))) }
-        }
-        return nil
+        let loads = ToolReports.spefNetCapacitances(spef).filter { !$0.net.contains("{") && !$0.net.contains("}") }
+        let wireLoads = directory.appendingPathComponent("wire-loads.tcl")
+        try ("# Wire capacitance of each routed net, pF (total *D_NET capacitance of \(planned.top).spef).\n"
+            + loads.map { "set_load \(JSONValue.format($0.picofarads)) [get_nets {\($0.net)}]\n" }.joined())
+            .write(to: wireLoads, atomically: true, encoding: .utf8)
+        return (layout.appendingPathComponent("\(planned.top).rtlnopwr.v"), wireLoads, area)
     }
 
     /// Where Debian's qflow-tech-osu018 installs the OSU 0.18 µm standard cells.

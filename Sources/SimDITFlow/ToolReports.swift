@@ -77,13 +77,54 @@ public enum ToolReports {
         var instances: [String: String] = [:]
         for line in netlist.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            if fields.count == 3, fields[2] == "(", fields[0] != "module" {
+            // Yosys writes `  CELL NAME (` and the connections below; qflow `CELL NAME ( .A(x), … );` on one line.
+            if fields.count >= 3, fields[2].hasPrefix("("), fields[0] != "module", fields[0].first?.isLetter == true {
                 var name = String(fields[1])
                 if name.hasPrefix("\\") { name.removeFirst() }
                 instances[name] = String(fields[0])
             }
         }
         return instances
+    }
+
+    /// Each net's total capacitance from a SPEF file (`*D_NET *N C` with `*N` from its `*NAME_MAP`).
+    /// qrouter writes the value in pF whatever its `*C_UNIT` line says; the OSU libraries' load unit
+    /// is pF too.
+    public static func spefNetCapacitances(_ text: String) -> [(net: String, picofarads: Double)] {
+        var names: [Substring: Substring] = [:]
+        var section = ""
+        var loads: [(String, Double)] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let first = fields.first else { continue }
+            if first.hasPrefix("*NAME_MAP") || first.hasPrefix("*PORTS") || first.hasPrefix("*D_NET") || first.hasPrefix("*END") {
+                section = String(first)
+            }
+            if section == "*NAME_MAP", fields.count == 2, first.hasPrefix("*"), first != "*NAME_MAP", names[first] == nil {
+                names[first] = fields[1]
+            }
+            if first == "*D_NET", fields.count >= 3, let cap = Double(fields[2]), cap >= 0, cap.isFinite {
+                let net = fields[1].hasPrefix("*") ? names[fields[1]].map(String.init) : String(fields[1])
+                if let net { loads.append((net, cap)) }
+            }
+        }
+        return loads
+    }
+
+    /// The die area of a DEF file, µm² (`DIEAREA ( x0 y0 ) ( x1 y1 ) ;` in `UNITS DISTANCE MICRONS`).
+    public static func defDieArea(_ text: String) -> Double? {
+        var units: Double?
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 4, fields[0] == "UNITS", fields[1] == "DISTANCE", fields[2] == "MICRONS" { units = Double(fields[3]) }
+            if fields.first == "DIEAREA", let units, units > 0 {
+                let numbers = fields.compactMap { Double($0) }
+                guard numbers.count == 4 else { return nil }
+                let area = (numbers[2] - numbers[0]) * (numbers[3] - numbers[1]) / (units * units)
+                return area > 0 ? area : nil
+            }
+        }
+        return nil
     }
 
     /// `cell (NAME) { … area : X;` from a Liberty file.

@@ -249,7 +249,8 @@ struct EnergyCommandTests {
         let directory = try temporaryDirectory()
         let base = try String(contentsOf: InvalidFixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("TechLib/generic-45nm.yaml"), encoding: .utf8)
-        let doubled = base.replacingOccurrences(of: "energy_pj_per_bit: {value: 30.46875", with: "energy_pj_per_bit: {value: 60.9375")
+        // ddr3 is 30.46875 pJ/bit; the same library with twice that, given as a number.
+        let doubled = base.replacingOccurrences(of: "standard: ddr3", with: "energy_pj_per_bit: 60.9375")
         #expect(doubled != base)
         let path = directory.appendingPathComponent("double-dram.yaml").path
         try doubled.write(toFile: path, atomically: true, encoding: .utf8)
@@ -541,10 +542,74 @@ struct FlowCommandTests {
         #expect(energies[1] < energies[0], "50 % zeros \(energies[1]) pJ vs random \(energies[0]) pJ per MAC")
     }
 
+    /// The smallest PE through qflow: the report's PE area is the routed die's, and timing and power
+    /// see the routed wires.
+    @Test func placeAndRouteThePE() throws {
+        let directory = try temporaryDirectory()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var plan = try String(contentsOf: repository.appendingPathComponent("Flow/plan.yaml"), encoding: .utf8)
+        plan = plan.replacingOccurrences(of: "cycles: 2000", with: "cycles: 500")
+            .replacingOccurrences(of: "{max_rows: 4, max_columns: 4}", with: "{max_rows: 2, max_columns: 2}")
+        let planPath = directory.appendingPathComponent("plan.yaml").path
+        try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("flow")
+        let run = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", out.path, "--plan", planPath,
+                                  "--place-route", "pe"])
+        #expect(run.status == 0, "\(run.standardError)\n\(run.standardOutput)")
+        let def = try String(contentsOf: out.appendingPathComponent("pe/layout/simdit_pe.def"), encoding: .utf8)
+        let lines = def.split(separator: "\n").map { $0.split(separator: " ") }
+        let units = try #require(lines.first { $0.count >= 4 && $0[0] == "UNITS" }.flatMap { Double($0[3]) })
+        let die = try #require(lines.first { $0.first == "DIEAREA" }).compactMap { Double($0) }
+        let area = (die[2] - die[0]) * (die[3] - die[1]) / (units * units)
+        let report = try String(contentsOf: out.appendingPathComponent("report.yaml"), encoding: .utf8)
+        #expect(report.contains("kind: pe, precision_bits: 4, instances: 1, area_um2: \(JSONValue.format(area))"))
+        let sta = try String(contentsOf: out.appendingPathComponent("pe/mac.sta.log"), encoding: .utf8)
+        #expect(sta.contains("wire loads: "))
+        let rerun = try String(contentsOf: out.appendingPathComponent("pe/rerun.sh"), encoding: .utf8)
+        #expect(rerun.contains("SIMDIT_NETLIST=\(out.path)/pe/layout/simdit_pe.rtlnopwr.v"))
+        let loads = try String(contentsOf: out.appendingPathComponent("pe/wire-loads.tcl"), encoding: .utf8)
+        #expect(loads.split(separator: "\n").filter { $0.hasPrefix("set_load ") }.count > 100)
+        // The lane was not placed: its area is the synthesized cells'.
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("lane/layout").path))
+        let bad = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", out.path, "--place-route", "array"])
+        #expect(bad.status == 1 && bad.standardError.contains("--place-route takes a PE or SIMD-lane module"))
+    }
+
+    @Test(arguments: [
+        (["--zero-percent", "101"], "--zero-percent must be from 0 to 100"),
+        (["--clock-period-ns", "nan"], "--clock-period-ns must be a positive number"),
+        (["--clock-period-ns=-1"], "--clock-period-ns must be a positive number"),
+        (["--plan", "/nonexistent/plan.yaml"], "/nonexistent/plan.yaml"),
+    ])
+    func badFlowOptionsAreDiagnostics(arguments: [String], message: String) throws {
+        let run = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", try temporaryDirectory().path] + arguments)
+        #expect(run.status != 0 && run.standardError.contains(message), "\(run.standardError)")
+    }
+
     @Test func missingLibertyIsADiagnostic() throws {
         let run = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", try temporaryDirectory().path,
                                   "--liberty", "/nonexistent.lib"])
         #expect(run.status == 1 && run.standardError.contains("no Liberty library at /nonexistent.lib"))
+    }
+}
+
+@Suite("simdit activity")
+struct ActivityCommandTests {
+    @Test func dumpToCommandsAndMalformedDumps() throws {
+        let directory = try temporaryDirectory()
+        let good = directory.appendingPathComponent("good.vcd")
+        try "$scope module dut $end\n$var wire 1 ! clk $end\n$var wire 1 \" d $end\n$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n0!\n0\"\n$end\n#5\n1!\n1\"\n#10\n0!\n#15\n1!\n0\"\n#20\n"
+            .write(to: good, atomically: true, encoding: .utf8)
+        let run = try SimDIT.run(["activity", good.path])
+        // Two rising clock edges; d changes twice: activity 1, high from 5 to 15 of 20: duty 0.5.
+        #expect(run.status == 0 && run.standardOutput.contains("simdit_net_activity {d} 1.0 0.5"), "\(run.standardError)")
+        let bad = directory.appendingPathComponent("bad.vcd")
+        try "$scope module dut $end\n$var wire 1 ! clk $end\n$enddefinitions $end\n#0\nq!\n".write(to: bad, atomically: true, encoding: .utf8)
+        let failed = try SimDIT.run(["activity", bad.path, "--output", directory.appendingPathComponent("out.tcl").path])
+        #expect(failed.status == 1 && failed.standardError.contains("bad.vcd") && failed.standardError.contains("line 5"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.tcl").path))
+        let missing = try SimDIT.run(["activity", directory.appendingPathComponent("none.vcd").path])
+        #expect(missing.status == 1 && missing.standardError.contains("cannot read"))
     }
 }
 
@@ -601,5 +666,58 @@ struct ImportReportCommandTests {
                                   "--timing", fixtures.appendingPathComponent("dc/timing.rpt").path, "--module", "pe", "--kind", "pe",
                                   "--precision-bits", "8", "--activity", "0.25", "--output", try temporaryDirectory().path + "/x.yaml"])
         #expect(run.status == 1 && run.standardError.contains("genus/area.rpt:1:1: error: no 'Total cell area:' line found"))
+    }
+}
+
+/// SRAM macros from OpenRAM: a layout run for the area, the shipped reference data for the energy.
+@Suite("simdit sram", .serialized)
+struct SRAMCommandTests {
+    @Test func layoutAreaAndReferenceEnergies() throws {
+        let directory = try temporaryDirectory()
+        let out = directory.appendingPathComponent("sram")
+        let run = try SimDIT.run(["sram", "--macro", "16x4", "--macro", "32x32", "--voltage", "3.3", "--output", out.path])
+        #expect(run.status == 0, "\(run.standardError)\n\(run.standardOutput)")
+        let report = try String(contentsOf: out.appendingPathComponent("report.yaml"), encoding: .utf8)
+        // Area: the LEF's SIZE, read here.
+        let lef = try String(contentsOf: out.appendingPathComponent("sram_32x32/layout/sram_32x32.lef"), encoding: .utf8)
+        let size = try #require(lef.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("SIZE") })
+            .split(separator: " ").compactMap { Double($0) }
+        func value(_ key: String, macro: String) throws -> Double {
+            let lines = report.split(separator: "\n").map(String.init)
+            let start = try #require(lines.firstIndex { $0.contains("name: \(macro)") })
+            let line = try #require(lines[start...].first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ":") })
+            return try #require(Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)))
+        }
+        let area = try value("area_um2", macro: "sram_32x32")
+        #expect(size.count == 2 && abs(area - size[0] * size[1]) < 1e-6)
+        // Energy: OpenRAM's reference row for 32×32 at slew 0.05 ns and load 9.8242 fF, read here:
+        // the mean of read1 and read0 power × 2 × the access time, × (3.3 / 5)².
+        let python = FileManager.default.currentDirectoryPath + "/.venv/lib"
+        let site = try #require(FileManager.default.enumerator(atPath: python)?.first { ($0 as? String)?.hasSuffix(
+            "openram/technology/scn4m_subm/sim_data/sim_data.csv") == true } as? String)
+        let csv = try String(contentsOfFile: python + "/" + site, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        let row = try #require(csv.first { $0.count > 18 && $0[0] == "32" && $0[1] == "32" && $0[8] == "0.05" && $0[9] == "9.8242" })
+        let delay = try #require(Double(row[10])), read = (try #require(Double(row[16])) + (try #require(Double(row[17])))) / 2
+        let expected = read * 2 * delay * 3.3 * 3.3 / 25
+        #expect(abs(try value("read_pj", macro: "sram_32x32") - expected) <= 1e-9 * expected)
+        let leakage = try #require(Double(row[18])) * 1000 * 3.3 / 5
+        #expect(abs(try value("leakage_uw", macro: "sram_32x32") - leakage) <= 1e-9 * leakage)
+        // Bigger macro, bigger access energy and area; the report calibrates a library.
+        let smallArea = try value("area_um2", macro: "sram_16x4"), smallRead = try value("read_pj", macro: "sram_16x4")
+        let read32 = try value("read_pj", macro: "sram_32x32")
+        #expect(area > smallArea && read32 > smallRead)
+        #expect(report.contains("sim_data.csv line") && report.contains("LEF SIZE"))
+        let library = directory.appendingPathComponent("lib.yaml").path
+        let calibrate = try SimDIT.run(["calibrate", "--report", out.appendingPathComponent("report.yaml").path, "--output", library])
+        #expect(calibrate.status == 0, "\(calibrate.standardError)")
+        #expect(try String(contentsOfFile: library, encoding: .utf8).contains("sim_data.csv line"))
+    }
+
+    @Test func shapesWithoutReferenceDataAndBadShapesAreDiagnostics() throws {
+        let directory = try temporaryDirectory()
+        let missing = try SimDIT.run(["sram", "--macro", "33x32", "--output", directory.path])
+        #expect(missing.status == 1 && missing.standardError.contains("no 33x32 macro") && missing.standardError.contains("32x32"))
+        let bad = try SimDIT.run(["sram", "--macro", "0x5", "--output", directory.path])
+        #expect(bad.status != 0 && bad.standardError.contains("WORDSxBITS"))
     }
 }

@@ -61,7 +61,7 @@ struct TechnologyFileTests {
             return text.replacingCharacters(in: range, with: new)
         }
         let cases: [(String, String)] = [
-            (corrupt("energy_pj_per_bit: {value: 30.46875", "energy_pj_per_bit: {value: -1"), "'energy_pj_per_bit' must be positive"),
+            (corrupt("standard: ddr3", "energy_pj_per_bit: {value: -1}"), "'energy_pj_per_bit' must be positive"),
             (corrupt("source: horowitz2014, derivation: \"8-bit multiply 0.2 pJ + 32", "source: horowitz, derivation: \"8-bit multiply 0.2 pJ + 32"),
              "unknown source 'horowitz'"),
             (corrupt("    int8: {value: 0.45,", "    int8x: {value: 0.45,"), "must name a precision as intN"),
@@ -190,5 +190,90 @@ struct TechnologyFileTests {
         }
         #expect(error.diagnostics.first?.line == 5)
         #expect(error.diagnostics.first?.message.contains("no positive achievable period") == true)
+    }
+}
+
+@Suite("Technology nodes and DRAM standards")
+struct TechnologyNodeTests {
+    @Test func dramStandardGivesItsCitedEnergy() throws {
+        let text = BuiltInLibraryText.all[0].text.replacingOccurrences(of: "standard: ddr3", with: "standard: hbm2")
+        let file = try TechnologyFile.read(YAMLDocument(text: text, file: "hbm.yaml")).get()
+        #expect(file.library.dramEnergyPicojoulesPerBit == 3.97)
+        #expect(file.figure("dram.energy_pj_per_bit")?.source == "oconnor2017")
+        #expect(file.sources.contains { $0.key == "oconnor2017" && $0.citation.contains("MICRO 2017") })
+        // Rendered, it names the standard and reads back the same.
+        let again = try TechnologyFile.read(YAMLDocument(text: file.render(), file: "again.yaml")).get()
+        #expect(again.dramStandard == .hbm2 && again.library == file.library)
+        let unknown = technologyDiagnostics(text.replacingOccurrences(of: "standard: hbm2", with: "standard: hbm9"))
+        #expect(unknown.contains { $0.message.contains("unknown DRAM standard 'hbm9'") && ($0.line ?? 0) > 1 })
+        let both = technologyDiagnostics(text.replacingOccurrences(of: "standard: hbm2", with: "standard: hbm2\n  energy_pj_per_bit: 5"))
+        #expect(both.contains { $0.message.contains("either 'standard' or 'energy_pj_per_bit'") })
+    }
+
+    static let report = """
+        version: 1
+        design: pe-180
+        node_nm: 180
+        voltage_v: 1.8
+        clock_period_ns: 10
+        modules:
+          - {name: pe, kind: pe, precision_bits: 8, area_um2: 500, leakage_uw: 1, dynamic_uw: 300, idle_dynamic_uw: 100}
+
+        """
+
+    /// Recalibrating a 45 nm library at 180 nm: figures the report does not give are either tagged
+    /// with their 45 nm node (and the library warns) or scaled by the stated rule.
+    @Test func keptFiguresAreTaggedOrScaled() throws {
+        let base = try InputResolver.technology("generic-45nm").get()
+        let loaded = try SynthesisReportFile.read(YAMLDocument(text: Self.report, file: "pe.yaml")).get()
+        let tagged = try base.calibrated(with: [loaded]).get()
+        #expect(tagged.figure("pe.mac_pj.int4")?.nodeNanometres == 45)
+        #expect(tagged.figure("pe.mac_pj.int8")?.nodeNanometres == nil)    // measured at 180 nm
+        #expect(tagged.figure("dram.energy_pj_per_bit")?.nodeNanometres == nil)  // off chip
+        let warning = try #require(tagged.mixedNodeWarning)
+        #expect(warning.contains("(180 nm) mixes nodes") && warning.contains("at 45 nm"))
+        // Tags survive a round trip through the file.
+        let reread = try TechnologyFile.read(YAMLDocument(text: tagged.render(), file: "t.yaml")).get()
+        #expect(reread.mixedNodeWarning == warning)
+
+        let scaled = try base.calibrated(with: [loaded], scaleToNode: true).get()
+        #expect(scaled.mixedNodeWarning == nil)
+        // Energy × (180/45) × (1.8/0.9)² = ×16; area × (180/45)² = ×16; leakage × 16 × 2 = ×32.
+        #expect(abs(scaled.figure("pe.mac_pj.int4")!.value - 0.285 * 16) < 1e-12)
+        #expect(abs(scaled.figure("sram.macros[0].area_um2")!.value - 32393.14 * 16) < 1e-6)
+        #expect(abs(scaled.figure("sram.macros[0].leakage_uw")!.value - 323.9314 * 32) < 1e-9)
+        #expect(scaled.figure("pe.mac_pj.int4")!.derivation!.contains("scaled from generic-45nm"))
+        #expect(scaled.figure("control.area_fraction") == base.figure("control.area_fraction"))
+        #expect(scaled.figure("dram.energy_pj_per_bit")!.value == base.figure("dram.energy_pj_per_bit")!.value)
+    }
+
+    @Test(arguments: [
+        ("    int4: {value: 0.285,", "    int4: {value: 0.285, node_nm: -45,", "'node_nm' must be positive"),
+        ("    int4: {value: 0.285,", "    int4: {value: 0.285, node_nm: big,", "'node_nm' must be a number"),
+        ("    int4: {value: 0.285,", "    int4: {value: 0.285, nodes: 45,", "unknown key 'nodes'"),
+    ])
+    func badNodeTagsAreDiagnostics(old: String, new: String, message: String) throws {
+        let text = BuiltInLibraryText.all[0].text
+        #expect(text.contains(old))
+        let diagnostics = technologyDiagnostics(text.replacingOccurrences(of: old, with: new))
+        #expect(diagnostics.contains { $0.message.contains(message) && ($0.line ?? 0) > 1 }, "\(diagnostics)")
+    }
+
+    @Test func badSRAMMacroFieldsInAReportAreDiagnostics() throws {
+        let text = """
+            version: 1
+            design: sram
+            clock_period_ns: 5
+            sram_macros:
+              - {name: m, capacity_bits: 1024, width_bits: 32, read_pj: 1, write_pj: 1, leakage_uw: 0, area_um2: 5,
+                 minimum_period_ns: 0, provenance: {read_pj: "x", colour: "y"}}
+
+            """
+        guard case .failure(let error) = SynthesisReportFile.read(YAMLDocument(text: text, file: "s.yaml")) else {
+            Issue.record("a bad macro was accepted")
+            return
+        }
+        #expect(error.diagnostics.contains { $0.message.contains("'minimum_period_ns' must be positive") && $0.line == 6 })
+        #expect(error.diagnostics.contains { $0.message.contains("unknown key 'colour'") && $0.line == 6 })
     }
 }

@@ -102,7 +102,8 @@ sram:
       leakage_uw: {value: 41463.2229, source: assumption, derivation: "10 nW per um2 x 4146322.29 um2"}
 
 dram:
-  energy_pj_per_bit: {value: 30.46875, source: horowitz2014, derivation: "DRAM 1.3-2.6 nJ per 64-bit access: midpoint 1.95 nJ / 64 bits"}
+  # A DRAM standard with a published energy per bit (ddr3, gddr5, hbm2), or energy_pj_per_bit.
+  standard: ddr3
 
 control:
   area_fraction: {value: 0.1, source: assumption, derivation: "control logic, interconnect and instruction decode as 10 % of datapath and memory area"}
@@ -144,7 +145,7 @@ pe:
     int4: {value: 0.03281792, source: report1, derivation: "modules[0].leakage_uw: 0.03281792 uW / 1 instances"}
     int8: {value: 0.06437978, source: report2, derivation: "modules[0].leakage_uw: 0.06437978 uW / 1 instances"}
     int16: {value: 0.1770673, source: report3, derivation: "modules[0].leakage_uw: 0.1770673 uW / 1 instances"}
-  accumulate_pj: {value: 0.1, source: horowitz2014, derivation: "32-bit integer add"}
+  accumulate_pj: {value: 1.6, source: horowitz2014, derivation: "0.1 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (32-bit integer add)"}
 
 simd:
   fixed32_pj:
@@ -155,48 +156,48 @@ simd:
     inverse_sqrt: {value: 990.3861701502892, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply: base 19.16 pJ x measured multiply 178.84844200000003 pJ / base multiply 3.46 pJ (a sequence of multiplies and adds)"}
     compare: {value: 49.97119199999999, source: report1, derivation: "modules[2].operation_dynamic_uw.max, modules[2].idle_dynamic_uw: (max 5758.750999999999 uW - idle 761.6318 uW) / 1 instances / (100000000 Hz x 1 op/cycle)"}
   float32_pj:
-    add: {value: 1.26, source: horowitz2014, derivation: "32-bit float add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
-    multiply: {value: 4.06, source: horowitz2014, derivation: "32-bit float multiply + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
-    divide: {value: 20.66, source: horowitz2014, derivation: "reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
-    exponent: {value: 23.36, source: horowitz2014, derivation: "range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
-    inverse_sqrt: {value: 24.36, source: horowitz2014, derivation: "estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
-    compare: {value: 0.46, source: horowitz2014, derivation: "a float compare (also max and conditional move) is a 32-bit integer compare of the bit patterns: 32-bit add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ"}
+    add: {value: 20.16, source: horowitz2014, derivation: "1.26 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (32-bit float add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    multiply: {value: 64.96, source: horowitz2014, derivation: "4.06 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (32-bit float multiply + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    divide: {value: 330.56, source: horowitz2014, derivation: "20.66 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    exponent: {value: 373.76, source: horowitz2014, derivation: "23.36 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    inverse_sqrt: {value: 389.76, source: horowitz2014, derivation: "24.36 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    compare: {value: 7.36, source: horowitz2014, derivation: "0.46 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (a float compare (also max and conditional move) is a 32-bit integer compare of the bit patterns: 32-bit add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
   idle_pj_per_cycle:
     fixed32: {value: 7.616317999999999, source: report1, derivation: "modules[2].idle_dynamic_uw: idle 761.6318 uW / 1 instances / 100000000 Hz"}
-    float32: {value: 1.08, source: assumption, derivation: "6 pipeline stages x 96 register bits x 0.001875 pJ per clocked bit"}
+    float32: {value: 17.28, source: assumption, derivation: "1.08 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (6 pipeline stages x 96 register bits x 0.001875 pJ per clocked bit)"}
   lane_area_um2:
     fixed32: {value: 127010, source: report1, derivation: "modules[2].area_um2: 127010 um2 / 1 instances"}
-    float32: {value: 14488.672, source: horowitz2014, derivation: "32-bit float adder 4184 um2 + float multiplier 7700 um2 + 6 x 96 register bits x 4.522 um2 [nangate45]"}
+    float32: {value: 231818.752, source: horowitz2014, derivation: "14488.672 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (32-bit float adder 4184 um2 + float multiplier 7700 um2 + 6 x 96 register bits x 4.522 um2 [nangate45])"}
   lane_leakage_uw:
     fixed32: {value: 0.2817636, source: report1, derivation: "modules[2].leakage_uw: 0.2817636 uW / 1 instances"}
-    float32: {value: 144.88672, source: assumption, derivation: "10 nW per um2 x 14488.672 um2"}
+    float32: {value: 4636.37504, source: assumption, derivation: "144.88672 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 14488.672 um2)"}
 
 sram:
   macros:
     - name: sram-8KB-x64
       capacity_bits: 65536
       width_bits: 64
-      read_pj: {value: 10, source: horowitz2014, derivation: "64-bit read from an 8 KB SRAM"}
-      write_pj: {value: 10, source: assumption, derivation: "write energy taken equal to read energy"}
-      area_um2: {value: 32393.14, source: mistry2007, derivation: "65536 bits x 0.346 um2 cell / 0.7 array efficiency (assumption)"}
-      leakage_uw: {value: 323.9314, source: assumption, derivation: "10 nW per um2 x 32393.14 um2"}
+      read_pj: {value: 160, source: horowitz2014, derivation: "10 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (64-bit read from an 8 KB SRAM)"}
+      write_pj: {value: 160, source: assumption, derivation: "10 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (write energy taken equal to read energy)"}
+      area_um2: {value: 518290.24, source: mistry2007, derivation: "32393.14 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (65536 bits x 0.346 um2 cell / 0.7 array efficiency (assumption))"}
+      leakage_uw: {value: 10365.8048, source: assumption, derivation: "323.9314 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 32393.14 um2)"}
     - name: sram-32KB-x64
       capacity_bits: 262144
       width_bits: 64
-      read_pj: {value: 20, source: horowitz2014, derivation: "64-bit read from a 32 KB SRAM"}
-      write_pj: {value: 20, source: assumption, derivation: "write energy taken equal to read energy"}
-      area_um2: {value: 129572.57, source: mistry2007, derivation: "262144 bits x 0.346 um2 / 0.7"}
-      leakage_uw: {value: 1295.7257, source: assumption, derivation: "10 nW per um2 x 129572.57 um2"}
+      read_pj: {value: 320, source: horowitz2014, derivation: "20 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (64-bit read from a 32 KB SRAM)"}
+      write_pj: {value: 320, source: assumption, derivation: "20 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (write energy taken equal to read energy)"}
+      area_um2: {value: 2073161.12, source: mistry2007, derivation: "129572.57 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (262144 bits x 0.346 um2 / 0.7)"}
+      leakage_uw: {value: 41463.2224, source: assumption, derivation: "1295.7257 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 129572.57 um2)"}
     - name: sram-1MB-x64
       capacity_bits: 8388608
       width_bits: 64
-      read_pj: {value: 100, source: horowitz2014, derivation: "64-bit read from a 1 MB SRAM"}
-      write_pj: {value: 100, source: assumption, derivation: "write energy taken equal to read energy"}
-      area_um2: {value: 4146322.29, source: mistry2007, derivation: "8388608 bits x 0.346 um2 / 0.7"}
-      leakage_uw: {value: 41463.2229, source: assumption, derivation: "10 nW per um2 x 4146322.29 um2"}
+      read_pj: {value: 1600, source: horowitz2014, derivation: "100 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (64-bit read from a 1 MB SRAM)"}
+      write_pj: {value: 1600, source: assumption, derivation: "100 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (write energy taken equal to read energy)"}
+      area_um2: {value: 66341156.64, source: mistry2007, derivation: "4146322.29 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (8388608 bits x 0.346 um2 / 0.7)"}
+      leakage_uw: {value: 1326823.1328, source: assumption, derivation: "41463.2229 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 4146322.29 um2)"}
 
 dram:
-  energy_pj_per_bit: {value: 30.46875, source: horowitz2014, derivation: "DRAM 1.3-2.6 nJ per 64-bit access: midpoint 1.95 nJ / 64 bits"}
+  standard: ddr3
 
 control:
   area_fraction: {value: 0.1, source: assumption, derivation: "control logic, interconnect and instruction decode as 10 % of datapath and memory area"}

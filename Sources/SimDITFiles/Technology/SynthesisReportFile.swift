@@ -29,6 +29,8 @@ public enum SynthesisReportFile {
         public var file: String
         /// Positions of fields (`clock_period_ns`, `modules[0].dynamic_uw`, …) for diagnostics.
         var positions: [String: SourcePosition]
+        /// Per SRAM macro, where each figure came from (`read_pj` → text), when the report says.
+        public var macroProvenance: [[String: String]] = []
 
         public func diagnostic(_ message: String, field: String) -> Diagnostic {
             let position = positions[field] ?? positions[String(field.split(separator: ".").first ?? "")]
@@ -131,12 +133,23 @@ public enum SynthesisReportFile {
             }
         }
         var macros: [SRAMMacro] = []
+        var macroProvenance: [[String: String]] = []
         if let maps = root.mappings("sram_macros", required: false, item: "macro", "characterised SRAM macros") {
             for map in maps {
                 let path = map.path
                 remember(map)
                 map.rejectUnknownKeys(allowed: ["name", "capacity_bits", "width_bits", "read_pj", "write_pj", "leakage_uw",
-                                                "area_um2"], context: "a macro")
+                                                "area_um2", "minimum_period_ns", "provenance"], context: "a macro")
+                if let period = number(map, "minimum_period_ns"), period <= 0 {
+                    document.error("'minimum_period_ns' must be positive, got \(period)", at: map.value("minimum_period_ns"),
+                                   keyPath: "\(path).minimum_period_ns")
+                }
+                var provenance: [String: String] = [:]
+                if let sources = map.mapping("provenance", required: false, "where each figure came from") {
+                    sources.rejectUnknownKeys(allowed: ["read_pj", "write_pj", "leakage_uw", "area_um2"], context: "'provenance'")
+                    for key in sources.keys { provenance[key] = sources.string(key) }
+                }
+                macroProvenance.append(provenance)
                 let capacity = map.integer("capacity_bits", required: true, minimum: 1)
                 let width = map.integer("width_bits", required: true, minimum: 1)
                 if let capacity, let width, capacity % width != 0 {
@@ -167,15 +180,64 @@ public enum SynthesisReportFile {
             design: design, nodeNanometres: node, voltage: voltage,
             clockPeriodNanoseconds: period, worstSlackNanoseconds: slack, switchingActivity: activity, modules: modules,
             sramMacros: macros)
-        return .success(Loaded(report: report, file: document.file, positions: positions))
+        return .success(Loaded(report: report, file: document.file, positions: positions, macroProvenance: macroProvenance))
+    }
+}
+
+/// The stated rule for carrying a figure from one process node and supply to another, for figures
+/// that could not be characterized at the library's node: dynamic energy ∝ C·V² with capacitance
+/// ∝ feature size, area ∝ feature size², and leakage taken as ∝ area × V (leakage per µm² per volt
+/// unchanged, an assumption: real leakage depends on the process far more than this).
+public struct NodeScaling: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case energy, area, leakage
+
+        /// The kind of an on-chip figure by its key path; nil for figures that do not scale
+        /// (node, voltage, clock, sizes, control fractions, DRAM, which is off chip).
+        public init?(keyPath: String) {
+            if keyPath.hasPrefix("dram.") || keyPath.hasPrefix("control.") { return nil }
+            if keyPath.contains("area_um2") { self = .area }
+            else if keyPath.contains("leakage_uw") { self = .leakage }
+            else if keyPath.contains("_pj") { self = .energy }
+            else { return nil }
+        }
+    }
+
+    public var fromNode: Double
+    public var fromVoltage: Double
+    public var toNode: Double
+    public var toVoltage: Double
+
+    public func factor(_ kind: Kind) -> Double {
+        let length = toNode / fromNode, voltage = toVoltage / fromVoltage
+        switch kind {
+        case .energy: return length * voltage * voltage
+        case .area: return length * length
+        case .leakage: return length * length * voltage
+        }
+    }
+
+    /// The rule in words, for a figure's derivation.
+    public func rule(_ kind: Kind) -> String {
+        let l = "(\(JSONValue.format(toNode)) / \(JSONValue.format(fromNode)) nm)"
+        let v = "(\(JSONValue.format(toVoltage)) / \(JSONValue.format(fromVoltage)) V)"
+        switch kind {
+        case .energy: return "C.V^2 scaling \(l) x \(v)^2"
+        case .area: return "area scaling \(l)^2"
+        case .leakage: return "leakage scaling \(l)^2 x \(v) (assumed)"
+        }
     }
 }
 
 extension TechnologyFile {
     /// A copy of `self` calibrated from reports: derived figures replace the base ones and record
     /// their report, field and derivation; a report's SRAM macros replace the table; the rest keep
-    /// their base provenance. Inconsistent reports give diagnostics at the offending fields.
-    public func calibrated(with reports: [SynthesisReportFile.Loaded], name newName: String? = nil)
+    /// their base provenance. When the reports are at another node than the base library, each
+    /// kept on-chip figure is either tagged with the node it was characterized at (`node_nm`, so
+    /// that `simulate` and `area` warn) or, with `scaleToNode`, scaled to the reports' node and
+    /// voltage by the stated rule (`NodeScaling`). Inconsistent reports give diagnostics at the
+    /// offending fields.
+    public func calibrated(with reports: [SynthesisReportFile.Loaded], name newName: String? = nil, scaleToNode: Bool = false)
         -> Result<TechnologyFile, DiagnosticError> {
         let (derived, macros, issues) = Calibration.derive(reports.map(\.report), base: library)
         guard issues.isEmpty else {
@@ -195,6 +257,27 @@ extension TechnologyFile {
             file.set(figure.keyPath, Sourced(figure.value, source: reportKeys[figure.report],
                                              derivation: "\(figure.field): \(figure.derivation)"))
         }
+        let derivedPaths = Set(derived.map(\.keyPath))
+        if let baseNode = figure("node_nm")?.value, let newNode = file.figure("node_nm")?.value, newNode != baseNode {
+            let scaling = NodeScaling(fromNode: baseNode, fromVoltage: figure("voltage_v")?.value ?? 1,
+                                      toNode: newNode, toVoltage: file.figure("voltage_v")?.value ?? 1)
+            for index in file.figures.indices where !derivedPaths.contains(file.figures[index].keyPath) {
+                let (path, kept) = file.figures[index]
+                guard let kind = NodeScaling.Kind(keyPath: path) else { continue }
+                if scaleToNode {
+                    let from = kept.nodeNanometres.map {
+                        NodeScaling(fromNode: $0, fromVoltage: scaling.fromVoltage, toNode: newNode, toVoltage: scaling.toVoltage)
+                    } ?? scaling
+                    let factor = from.factor(kind)
+                    file.figures[index].figure = Sourced(
+                        kept.value * factor, source: kept.source,
+                        derivation: "\(JSONValue.format(kept.value)) x \(from.rule(kind)) = \(JSONValue.format(factor)): scaled from "
+                            + "\(name)" + (kept.derivation.map { " (\($0))" } ?? ""))
+                } else if kept.nodeNanometres == nil {
+                    file.figures[index].figure.nodeNanometres = baseNode
+                }
+            }
+        }
         if !macros.isEmpty {
             file.figures.removeAll { $0.keyPath.hasPrefix("sram.macros[") }
             file.macroNames = []
@@ -205,10 +288,11 @@ extension TechnologyFile {
                     file.macroNames.append(macro.name)
                     file.figures.append(("\(path).capacity_bits", Sourced(macro.capacityBits)))
                     file.figures.append(("\(path).width_bits", Sourced(macro.widthBits)))
+                    let provenance = m < loaded.macroProvenance.count ? loaded.macroProvenance[m] : [:]
                     for (key, value) in [("read_pj", macro.readEnergyPicojoules), ("write_pj", macro.writeEnergyPicojoules),
                                          ("area_um2", macro.areaSquareMicrometres), ("leakage_uw", macro.leakageMicrowatts)] {
                         file.figures.append(("\(path).\(key)", Sourced(value, source: reportKeys[r],
-                                                                        derivation: "\(field).\(key) as reported")))
+                                                                        derivation: "\(field).\(key): " + (provenance[key] ?? "as reported"))))
                     }
                     macroIndex += 1
                 }

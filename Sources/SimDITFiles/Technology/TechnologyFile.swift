@@ -7,11 +7,14 @@ public struct Sourced: Sendable, Hashable {
     /// A key of the library's `sources` (or a report reference in a calibrated library).
     public var source: String?
     public var derivation: String?
+    /// The process node the figure was characterized at, when it is not the library's own.
+    public var nodeNanometres: Double?
 
-    public init(_ value: Double, source: String? = nil, derivation: String? = nil) {
+    public init(_ value: Double, source: String? = nil, derivation: String? = nil, nodeNanometres: Double? = nil) {
         self.value = value
         self.source = source
         self.derivation = derivation
+        self.nodeNanometres = nodeNanometres
     }
 }
 
@@ -28,6 +31,30 @@ public struct TechnologyFile: Sendable {
     public var macroNames: [String]
     /// Reports this library was calibrated from, if any.
     public var calibratedFrom: [String]
+    /// The DRAM standard `dram.energy_pj_per_bit` comes from, when the file names one.
+    public var dramStandard: DRAMStandard? = nil
+
+    /// Figures characterized at another node than the library's (`node_nm` in their provenance),
+    /// by key path.
+    public var foreignNodeFigures: [(keyPath: String, nodeNanometres: Double)] {
+        let node = figure("node_nm")?.value
+        return figures.compactMap { entry in
+            guard let other = entry.figure.nodeNanometres, other != node else { return nil }
+            return (entry.keyPath, other)
+        }
+    }
+
+    /// A warning when the library mixes nodes: which figures are at which node.
+    public var mixedNodeWarning: String? {
+        let foreign = foreignNodeFigures
+        guard !foreign.isEmpty else { return nil }
+        let nodes = Set(foreign.map(\.nodeNanometres)).sorted()
+        let examples = foreign.prefix(4).map(\.keyPath).joined(separator: ", ")
+        return "technology library '\(name)' (\(JSONValue.format(figure("node_nm")?.value ?? 0)) nm) mixes nodes: \(foreign.count) "
+            + "figures are at \(nodes.map { JSONValue.format($0) + " nm" }.joined(separator: ", ")) (\(examples)"
+            + (foreign.count > 4 ? ", …" : "") + "); characterize them at the library's node, or scale them with "
+            + "simdit calibrate --scale-to-node"
+    }
 
     public func figure(_ keyPath: String) -> Sourced? { figures.first { $0.keyPath == keyPath }?.figure }
 
@@ -188,9 +215,30 @@ extension TechnologyFile {
                 }
             }
         }
-        if let dram = root.mapping("dram", "DRAM: energy_pj_per_bit") {
-            dram.rejectUnknownKeys(allowed: ["energy_pj_per_bit"], context: "'dram'")
-            figure(dram, "energy_pj_per_bit", positive: true)
+        if let dram = root.mapping("dram", "DRAM: standard (\(DRAMStandard.allCases.map(\.rawValue).joined(separator: ", "))) or energy_pj_per_bit") {
+            dram.rejectUnknownKeys(allowed: ["standard", "energy_pj_per_bit"], context: "'dram'")
+            if let name = dram.string("standard") {
+                if let standard = DRAMStandard(rawValue: name) {
+                    file.dramStandard = standard
+                    if dram.value("energy_pj_per_bit") != nil {
+                        document.error("give either 'standard' or 'energy_pj_per_bit', not both", at: dram.value("energy_pj_per_bit"),
+                                       keyPath: "dram.energy_pj_per_bit")
+                    }
+                    if !file.sources.contains(where: { $0.key == standard.sourceKey }) {
+                        file.sources.append((standard.sourceKey, standard.citation))
+                    }
+                    file.figures.append(("dram.energy_pj_per_bit", Sourced(
+                        standard.energyPicojoulesPerBit, source: standard.sourceKey,
+                        derivation: "\(name): \(standard.citation)")))
+                } else {
+                    let names = DRAMStandard.allCases.map(\.rawValue)
+                    document.error("unknown DRAM standard '\(name)'\(Suggestion.didYouMean(name, in: names))",
+                                   at: dram.value("standard"), keyPath: "dram.standard",
+                                   notes: ["known standards: \(names.joined(separator: ", "))"])
+                }
+            } else {
+                figure(dram, "energy_pj_per_bit", positive: true)
+            }
         }
         if let control = root.mapping("control", "control overhead: area_fraction, leakage_fraction") {
             control.rejectUnknownKeys(allowed: ["area_fraction", "leakage_fraction"], context: "'control'")
@@ -213,7 +261,7 @@ extension TechnologyFile {
         let key = String(path.split(separator: ".").last ?? Substring(path))
         guard let mapping = node.mapping else { return number(node, key).map { Sourced($0) } }
         let map = Mapping(document: document, node: node, mapping: mapping, path: path)
-        map.rejectUnknownKeys(allowed: ["value", "source", "derivation"], context: "'\(path)'")
+        map.rejectUnknownKeys(allowed: ["value", "source", "derivation", "node_nm"], context: "'\(path)'")
         guard let valueNode = map.require("value", "the number") else { return nil }
         guard let value = number(valueNode, key) else { return nil }
         let source = map.value("source") == nil ? nil : map.string("source")
@@ -223,7 +271,14 @@ extension TechnologyFile {
                            notes: ["list it under 'sources' with its citation"])
         }
         let derivation = map.value("derivation") == nil ? nil : map.string("derivation")
-        return Sourced(value, source: source, derivation: derivation)
+        var node: Double?
+        if let nodeNode = map.value("node_nm") {
+            node = number(nodeNode, "node_nm")
+            if let value = node, value <= 0 {
+                document.error("'node_nm' must be positive, got \(value)", at: nodeNode, keyPath: "\(path).node_nm")
+            }
+        }
+        return Sourced(value, source: source, derivation: derivation, nodeNanometres: node)
     }
 
     /// The library as a version-1 file that `read` accepts, every figure with its provenance.
@@ -237,10 +292,11 @@ extension TechnologyFile {
         func line(_ indent: Int, _ key: String, _ path: String) -> String {
             guard let f = figure(path) else { return "" }
             var text = String(repeating: "  ", count: indent) + "\(key): "
-            if f.source == nil && f.derivation == nil { return text + JSONValue.format(f.value) + "\n" }
+            if f.source == nil && f.derivation == nil && f.nodeNanometres == nil { return text + JSONValue.format(f.value) + "\n" }
             var parts = ["value: \(JSONValue.format(f.value))"]
             if let source = f.source { parts.append("source: \(YAMLText.scalar(source))") }
             if let derivation = f.derivation { parts.append("derivation: \(YAMLText.quoted(derivation))") }
+            if let node = f.nodeNanometres { parts.append("node_nm: \(JSONValue.format(node))") }
             text += "{\(parts.joined(separator: ", "))}\n"
             return text
         }
@@ -272,7 +328,7 @@ extension TechnologyFile {
             out += "      width_bits: \(JSONValue.format(figure("\(path).width_bits")?.value ?? 0))\n"
             for key in TechnologyFile.macroFigureKeys { out += line(3, key, "\(path).\(key)") }
         }
-        out += "\ndram:\n" + line(1, "energy_pj_per_bit", "dram.energy_pj_per_bit")
+        out += "\ndram:\n" + (dramStandard.map { "  standard: \($0.rawValue)\n" } ?? line(1, "energy_pj_per_bit", "dram.energy_pj_per_bit"))
         out += "\ncontrol:\n" + line(1, "area_fraction", "control.area_fraction")
             + line(1, "leakage_fraction", "control.leakage_fraction")
         return out

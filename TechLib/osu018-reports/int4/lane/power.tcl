@@ -8,6 +8,8 @@
 #   SIMDIT_TOP        its top module
 #   SIMDIT_PERIOD_NS  the clock period, ns (the clock port is `clk`)
 #   SIMDIT_PATHS      `all` (worst path of the module) or `register_to_register`
+#   SIMDIT_WIRE_LOADS optional: a file of `set_load CAP [get_nets {NET}]` lines, the routed nets'
+#                     wire capacitance (from the SPEF of Flow/qflow/place_route.sh)
 #   SIMDIT_ACTIVITY   either a number, the global toggle rate per clock period of every net, or a
 #                     file of `simdit_net_activity NET ACTIVITY DUTY` lines written from a
 #                     gate-level simulation (activity = transitions per clock period, duty = the
@@ -19,6 +21,12 @@
 read_liberty $::env(SIMDIT_LIBERTY)
 read_verilog $::env(SIMDIT_NETLIST)
 link_design $::env(SIMDIT_TOP)
+# After place and route, each net's wire capacitance (SIMDIT_WIRE_LOADS, optional: `set_load`
+# commands made from qrouter's SPEF, whose RC node names this OpenSTA cannot read).
+if {[info exists ::env(SIMDIT_WIRE_LOADS)] && $::env(SIMDIT_WIRE_LOADS) != ""} {
+    source $::env(SIMDIT_WIRE_LOADS)
+    puts "wire loads: $::env(SIMDIT_WIRE_LOADS)"
+}
 create_clock -name clk -period $::env(SIMDIT_PERIOD_NS) [get_ports clk]
 set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk]]
 set_output_delay 0 -clock clk [all_outputs]
