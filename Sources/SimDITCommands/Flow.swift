@@ -110,7 +110,10 @@ struct Flow: ParsableCommand {
             throw fail([Diagnostic("--place-route takes a PE or SIMD-lane module of the plan (\(routable.joined(separator: ", "))), got '\(name)'",
                                    file: "<command line>", keyPath: "--place-route")])
         }
-        let directory = URL(fileURLWithPath: output)
+        let directory = try outputDirectory(output)
+        // The SRAM report and the base library are read before the long runs.
+        let sram = try sramReport.map { try resolved(SynthesisReportFile.read(YAMLDocument.load(path: $0))) }
+        let base = try resolved(InputResolver.technology(tech))
         let result = try workload.simulate(SimulationOptions(mode: mode, batch: mode == .training ? 32 : 1))
         var configuration = SynthesisFlow.Configuration(
             architecture: loaded.architecture, output: directory, flow: flow, templates: templates, plan: characterizationPlan,
@@ -128,9 +131,8 @@ struct Flow: ParsableCommand {
         if let problem = OutputFile.write(report, to: reportPath) { throw fail([problem]) }
         print("report: \(reportPath)")
 
-        let base = try resolved(InputResolver.technology(tech))
         var reports = [try resolved(SynthesisReportFile.read(YAMLDocument(text: report, file: reportPath)))]
-        if let sramReport { reports.append(try resolved(SynthesisReportFile.read(YAMLDocument.load(path: sramReport)))) }
+        if let sram { reports.append(sram) }
         let calibrated = try resolved(base.calibrated(with: reports, name: "\(loaded.architecture.name)-calibrated",
                                                       scaleToNode: scaleToNode))
         let libraryPath = directory.appendingPathComponent("calibrated.yaml").path

@@ -76,7 +76,7 @@ struct SRAM: ParsableCommand {
                                    file: "<command line>")])
         }
         let configuration = SRAMCharacterization.Configuration(
-            shapes: shapes, output: URL(fileURLWithPath: output), flow: flow, python: interpreter, openRAM: package,
+            shapes: shapes, output: try outputDirectory(output), flow: flow, python: interpreter, openRAM: package,
             technology: tech, voltage: voltage, nodeNanometres: nodeNm, energy: energy)
         let macros: [SRAMCharacterization.Macro]
         do {

@@ -27,6 +27,26 @@ func fail(_ diagnostics: [Diagnostic]) -> ExitCode {
     return ExitCode(1)
 }
 
+/// A directory for a command's output files: created when missing; a diagnostic when the path is
+/// something else than a directory.
+func outputDirectory(_ path: String) throws -> URL {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+        guard isDirectory.boolValue else {
+            throw fail([Diagnostic("--output \(path) exists and is not a directory; give a directory (it is created when missing)",
+                                   file: "<command line>", keyPath: "--output")])
+        }
+    } else {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw fail([Diagnostic("cannot create the output directory \(path): \(error.localizedDescription)",
+                                   file: "<command line>", keyPath: "--output")])
+        }
+    }
+    return URL(fileURLWithPath: path)
+}
+
 /// Prints a warning to standard error.
 func warn(_ message: String) {
     var standardError = FileHandle.standardError

@@ -586,6 +586,19 @@ struct FlowCommandTests {
         #expect(run.status != 0 && run.standardError.contains(message), "\(run.standardError)")
     }
 
+    @Test func outputThatIsAFileAndAMissingSRAMReportAreDiagnostics() throws {
+        let file = try temporaryDirectory().appendingPathComponent("plain")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        for command in [["flow", "--arch", "genesys-inference-01"], ["sram", "--macro", "16x4"]] {
+            let run = try SimDIT.run(command + ["--output", file.path])
+            #expect(run.status == 1 && run.standardError.contains("exists and is not a directory"), "\(run.standardError)")
+        }
+        #expect(try String(contentsOf: file, encoding: .utf8) == "x")
+        let missing = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", try temporaryDirectory().path,
+                                      "--sram-report", "/nonexistent/sram.yaml"])
+        #expect(missing.status == 1 && missing.standardError.contains("/nonexistent/sram.yaml"))
+    }
+
     @Test func missingLibertyIsADiagnostic() throws {
         let run = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", try temporaryDirectory().path,
                                   "--liberty", "/nonexistent.lib"])
