@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "simdit", dependencies: ["SimDITCommands"]),
         .testTarget(name: "SimDITCoreTests", dependencies: ["SimDITCore"]),
         .testTarget(name: "SimDITFilesTests", dependencies: ["SimDITCore", "SimDITFiles"]),
-        .testTarget(name: "SimDITFlowTests", dependencies: ["SimDITFlow", "SimDITFiles"]),
+        .testTarget(name: "SimDITFlowTests", dependencies: ["SimDITFlow", "SimDITFiles", "SimDITCore"]),
         .testTarget(name: "SimDITCommandsTests", dependencies: ["SimDITCommands", "SimDITFiles", "SimDITCore"]),
         // Compiles and simulates the Verilog templates (Icarus Verilog, Verilator).
         .testTarget(name: "SimDITRTLTests", dependencies: ["SimDITFiles", "SimDITCore"], exclude: []),
