@@ -42,6 +42,9 @@ struct SRAM: ParsableCommand {
     @Option(name: .long, help: "Python with the openram package (default: .venv/bin/python in the repository, else python3).")
     var python: String?
 
+    @Flag(name: .long, help: "Reuse a macro's earlier OpenRAM run in the output directory (its LEF or Liberty file) instead of running it again.")
+    var reuse = false
+
     func validate() throws {
         guard !macro.isEmpty else { throw ValidationError("give at least one --macro WORDSxBITS") }
         for text in macro where Self.shape(text) == nil {
@@ -75,9 +78,10 @@ struct SRAM: ParsableCommand {
             throw fail([Diagnostic("cannot find the Flow/ directory: run simdit from the repository, or set SIMDIT_FLOW",
                                    file: "<command line>")])
         }
-        let configuration = SRAMCharacterization.Configuration(
+        var configuration = SRAMCharacterization.Configuration(
             shapes: shapes, output: try outputDirectory(output), flow: flow, python: interpreter, openRAM: package,
             technology: tech, voltage: voltage, nodeNanometres: nodeNm, energy: energy)
+        configuration.reuse = reuse
         let macros: [SRAMCharacterization.Macro]
         do {
             macros = try SRAMCharacterization.run(configuration) { print($0) }

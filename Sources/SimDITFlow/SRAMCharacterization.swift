@@ -40,6 +40,9 @@ public struct SRAMCharacterization {
         public var voltage: Double
         public var nodeNanometres: Double
         public var energy: EnergySource
+        /// Keep a macro's earlier run in `output` (its LEF, or its characterized Liberty file)
+        /// instead of running OpenRAM again.
+        public var reuse = false
 
         public init(shapes: [Shape], output: URL, flow: URL, python: String, openRAM: URL, technology: String, voltage: Double,
                     nodeNanometres: Double, energy: EnergySource) {
@@ -126,8 +129,6 @@ public struct SRAMCharacterization {
             var rerun = "#!/bin/sh\n# Reruns the OpenRAM steps of this macro by hand, with the parameters simdit sram used.\nset -e\n"
             func openRAM(_ mode: String, voltage: Double) throws -> URL {
                 let out = directory.appendingPathComponent(mode)
-                try? fm.removeItem(at: out)
-                try fm.createDirectory(at: out, withIntermediateDirectories: true)
                 let environment = [
                     "OPENRAM_TMP": directory.appendingPathComponent("tmp-\(mode)").path, "CONDA_HOME": conda.path,
                     "SIMDIT_SRAM_WORDS": "\(shape.words)", "SIMDIT_SRAM_WIDTH": "\(shape.width)",
@@ -138,6 +139,12 @@ public struct SRAMCharacterization {
                 let arguments = [compiler.path, "-v", config.path]
                 let runLog = directory.appendingPathComponent("\(mode).log")
                 rerun += ToolRunner.shellLine(c.python, arguments, environment: environment) + " > \(runLog.lastPathComponent)\n"
+                let kept = ((try? fm.contentsOfDirectory(atPath: out.path)) ?? []).contains {
+                    mode == "layout" ? $0 == "\(shape.name).lef" : $0.hasSuffix(".lib")
+                }
+                if c.reuse && kept { return out }
+                try? fm.removeItem(at: out)
+                try fm.createDirectory(at: out, withIntermediateDirectories: true)
                 guard try ToolRunner.run(c.python, arguments, environment: environment, directory: directory, log: runLog) == 0 else {
                     throw Failure(message: "OpenRAM (\(shape.name), \(mode))", log: runLog.path)
                 }

@@ -724,6 +724,12 @@ struct SRAMCommandTests {
         let calibrate = try SimDIT.run(["calibrate", "--report", out.appendingPathComponent("report.yaml").path, "--output", library])
         #expect(calibrate.status == 0, "\(calibrate.standardError)")
         #expect(try String(contentsOfFile: library, encoding: .utf8).contains("sim_data.csv line"))
+        // Rerun with --reuse: the kept layouts give the same report without OpenRAM running again.
+        let logDate = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("sram_32x32/layout.log").path)[.modificationDate] as? Date
+        let again = try SimDIT.run(["sram", "--macro", "16x4", "--macro", "32x32", "--voltage", "3.3", "--output", out.path, "--reuse"])
+        let reused = try String(contentsOf: out.appendingPathComponent("report.yaml"), encoding: .utf8)
+        let laterDate = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("sram_32x32/layout.log").path)[.modificationDate] as? Date
+        #expect(again.status == 0 && reused == report && laterDate == logDate)
     }
 
     @Test func shapesWithoutReferenceDataAndBadShapesAreDiagnostics() throws {
