@@ -170,7 +170,7 @@ simd:
     float32: {value: 231818.752, source: horowitz2014, derivation: "14488.672 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (32-bit float adder 4184 um2 + float multiplier 7700 um2 + 6 x 96 register bits x 4.522 um2 [nangate45])"}
   lane_leakage_uw:
     fixed32: {value: 0.2817636, source: report1, derivation: "modules[2].leakage_uw: 0.2817636 uW / 1 instances"}
-    float32: {value: 4636.37504, source: assumption, derivation: "144.88672 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 14488.672 um2)"}
+    float32: {value: 0.48494629675834783, source: assumption, derivation: "144.88672 x leakage scaling (180 / 45 nm)^2 x 0.0002091920056399699 (the reports' PE leakage per um2 over the base library's) = 0.0033470720902395185: scaled from generic-45nm (10 nW per um2 x 14488.672 um2)"}
 
 sram:
   macros:
@@ -180,21 +180,21 @@ sram:
       read_pj: {value: 160, source: horowitz2014, derivation: "10 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (64-bit read from an 8 KB SRAM)"}
       write_pj: {value: 160, source: assumption, derivation: "10 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (write energy taken equal to read energy)"}
       area_um2: {value: 518290.24, source: mistry2007, derivation: "32393.14 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (65536 bits x 0.346 um2 cell / 0.7 array efficiency (assumption))"}
-      leakage_uw: {value: 10365.8048, source: assumption, derivation: "323.9314 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 32393.14 um2)"}
+      leakage_uw: {value: 1.0842217480922136, source: assumption, derivation: "323.9314 x leakage scaling (180 / 45 nm)^2 x 0.0002091920056399699 (the reports' PE leakage per um2 over the base library's) = 0.0033470720902395185: scaled from generic-45nm (10 nW per um2 x 32393.14 um2)"}
     - name: sram-32KB-x64
       capacity_bits: 262144
       width_bits: 64
       read_pj: {value: 320, source: horowitz2014, derivation: "20 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (64-bit read from a 32 KB SRAM)"}
       write_pj: {value: 320, source: assumption, derivation: "20 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (write energy taken equal to read energy)"}
       area_um2: {value: 2073161.12, source: mistry2007, derivation: "129572.57 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (262144 bits x 0.346 um2 / 0.7)"}
-      leakage_uw: {value: 41463.2224, source: assumption, derivation: "1295.7257 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 129572.57 um2)"}
+      leakage_uw: {value: 4.336887327076063, source: assumption, derivation: "1295.7257 x leakage scaling (180 / 45 nm)^2 x 0.0002091920056399699 (the reports' PE leakage per um2 over the base library's) = 0.0033470720902395185: scaled from generic-45nm (10 nW per um2 x 129572.57 um2)"}
     - name: sram-1MB-x64
       capacity_bits: 8388608
       width_bits: 64
       read_pj: {value: 1600, source: horowitz2014, derivation: "100 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (64-bit read from a 1 MB SRAM)"}
       write_pj: {value: 1600, source: assumption, derivation: "100 x C.V^2 scaling (180 / 45 nm) x (1.8 / 0.9 V)^2 = 16: scaled from generic-45nm (write energy taken equal to read energy)"}
       area_um2: {value: 66341156.64, source: mistry2007, derivation: "4146322.29 x area scaling (180 / 45 nm)^2 = 16: scaled from generic-45nm (8388608 bits x 0.346 um2 / 0.7)"}
-      leakage_uw: {value: 1326823.1328, source: assumption, derivation: "41463.2229 x leakage scaling (180 / 45 nm)^2 x (1.8 / 0.9 V) (assumed) = 32: scaled from generic-45nm (10 nW per um2 x 4146322.29 um2)"}
+      leakage_uw: {value: 138.78039613997007, source: assumption, derivation: "41463.2229 x leakage scaling (180 / 45 nm)^2 x 0.0002091920056399699 (the reports' PE leakage per um2 over the base library's) = 0.0033470720902395185: scaled from generic-45nm (10 nW per um2 x 4146322.29 um2)"}
 
 dram:
   standard: ddr3

@@ -186,8 +186,9 @@ public enum SynthesisReportFile {
 
 /// The stated rule for carrying a figure from one process node and supply to another, for figures
 /// that could not be characterized at the library's node: dynamic energy ∝ C·V² with capacitance
-/// ∝ feature size, area ∝ feature size², and leakage taken as ∝ area × V (leakage per µm² per volt
-/// unchanged, an assumption: real leakage depends on the process far more than this).
+/// ∝ feature size, area ∝ feature size², and leakage ∝ area × the leakage per µm² measured at the
+/// new node over the base library's (from the reports' PEs: leakage depends on the process far more
+/// than on size), or, without such a measurement, ∝ area × V (an assumption).
 public struct NodeScaling: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case energy, area, leakage
@@ -207,13 +208,15 @@ public struct NodeScaling: Sendable, Hashable {
     public var fromVoltage: Double
     public var toNode: Double
     public var toVoltage: Double
+    /// Leakage per µm² at the new node over the base library's, when the reports measure it.
+    public var leakageDensityRatio: Double?
 
     public func factor(_ kind: Kind) -> Double {
         let length = toNode / fromNode, voltage = toVoltage / fromVoltage
         switch kind {
         case .energy: return length * voltage * voltage
         case .area: return length * length
-        case .leakage: return length * length * voltage
+        case .leakage: return length * length * (leakageDensityRatio ?? voltage)
         }
     }
 
@@ -224,7 +227,11 @@ public struct NodeScaling: Sendable, Hashable {
         switch kind {
         case .energy: return "C.V^2 scaling \(l) x \(v)^2"
         case .area: return "area scaling \(l)^2"
-        case .leakage: return "leakage scaling \(l)^2 x \(v) (assumed)"
+        case .leakage:
+            if let ratio = leakageDensityRatio {
+                return "leakage scaling \(l)^2 x \(JSONValue.format(ratio)) (the reports' PE leakage per um2 over the base library's)"
+            }
+            return "leakage scaling \(l)^2 x \(v) (assumed)"
         }
     }
 }
@@ -259,14 +266,26 @@ extension TechnologyFile {
         }
         let derivedPaths = Set(derived.map(\.keyPath))
         if let baseNode = figure("node_nm")?.value, let newNode = file.figure("node_nm")?.value, newNode != baseNode {
-            let scaling = NodeScaling(fromNode: baseNode, fromVoltage: figure("voltage_v")?.value ?? 1,
+            // The leakage density the reports measured on their PEs, against the base library's PEs.
+            var ratios: [Double] = []
+            for (path, _) in file.figures where path.hasPrefix("pe.leakage_uw.") && derivedPaths.contains(path) {
+                let precision = path.dropFirst("pe.leakage_uw.".count)
+                if let leakage = file.figure(path)?.value, let area = file.figure("pe.area_um2.\(precision)")?.value,
+                   let baseLeakage = figure(path)?.value, let baseArea = figure("pe.area_um2.\(precision)")?.value,
+                   area > 0, baseLeakage > 0, baseArea > 0, leakage > 0 {
+                    ratios.append((leakage / area) / (baseLeakage / baseArea))
+                }
+            }
+            var scaling = NodeScaling(fromNode: baseNode, fromVoltage: figure("voltage_v")?.value ?? 1,
                                       toNode: newNode, toVoltage: file.figure("voltage_v")?.value ?? 1)
+            if !ratios.isEmpty { scaling.leakageDensityRatio = ratios.reduce(0, +) / Double(ratios.count) }
             for index in file.figures.indices where !derivedPaths.contains(file.figures[index].keyPath) {
                 let (path, kept) = file.figures[index]
                 guard let kind = NodeScaling.Kind(keyPath: path) else { continue }
                 if scaleToNode {
                     let from = kept.nodeNanometres.map {
-                        NodeScaling(fromNode: $0, fromVoltage: scaling.fromVoltage, toNode: newNode, toVoltage: scaling.toVoltage)
+                        NodeScaling(fromNode: $0, fromVoltage: scaling.fromVoltage, toNode: newNode, toVoltage: scaling.toVoltage,
+                                    leakageDensityRatio: scaling.leakageDensityRatio)
                     } ?? scaling
                     let factor = from.factor(kind)
                     file.figures[index].figure = Sourced(
