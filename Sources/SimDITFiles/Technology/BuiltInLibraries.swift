@@ -203,5 +203,121 @@ control:
   area_fraction: {value: 0.1, source: assumption, derivation: "control logic, interconnect and instruction decode as 10 % of datapath and memory area"}
   leakage_fraction: {value: 0.1, source: assumption, derivation: "control leakage as 10 % of the rest"}
 """# + "\n"),
+        ("osu035", #"""
+# Technology library for simdit (schema version 1). Units are in the key names.
+version: 1
+name: osu035
+description: "generic-45nm calibrated from TechLib/osu035-reports/int4.yaml, TechLib/osu035-reports/int8.yaml, TechLib/osu035-reports/int16.yaml, TechLib/osu035-sram/report.yaml"
+calibrated_from: [TechLib/osu035-reports/int4.yaml, TechLib/osu035-reports/int8.yaml, TechLib/osu035-reports/int16.yaml, TechLib/osu035-sram/report.yaml]
+node_nm: {value: 350, source: report4, derivation: "node_nm: as reported"}
+voltage_v: {value: 3.3, source: report1, derivation: "voltage_v: as reported"}
+clock_hz: {value: 70523353.80861372, source: report3, derivation: "clock_period_ns, worst_slack_ns: 1 / (period 10 ns - worst slack -4.1797 ns), the slowest report"}
+
+sources:
+  horowitz2014: "M. Horowitz, 'Computing's energy problem (and what we can do about it)', ISSCC 2014, pp. 10-14: 45 nm, 0.9 V energy and area per operation"
+  mistry2007: "K. Mistry et al., 'A 45nm logic technology with high-k+metal gate transistors...', IEDM 2007: 0.346 um2 6T SRAM cell"
+  nangate45: "NanGate FreePDK45 Open Cell Library (2011): DFF_X1 flip-flop area 4.522 um2"
+  assumption: "stated assumption of this library, not a published figure; replace it by calibration from your synthesis reports"
+  report1: "synthesis report TechLib/osu035-reports/int4.yaml (design genesys-inference-01-characterization)"
+  report2: "synthesis report TechLib/osu035-reports/int8.yaml (design genesys-inference-03-characterization)"
+  report3: "synthesis report TechLib/osu035-reports/int16.yaml (design genesys-training-01-characterization)"
+  report4: "synthesis report TechLib/osu035-sram/report.yaml (design scn4m_subm-sram)"
+
+pe:
+  mac_pj:
+    int4: {value: 234.41600649999995, source: report1, derivation: "modules[0].dynamic_uw, modules[0].idle_dynamic_uw: (active 29089.551999999996 uW - idle 5647.95135 uW) / 1 instances / (100000000 Hz x 1 MAC/cycle)"}
+    int8: {value: 179.213453, source: report2, derivation: "modules[0].dynamic_uw, modules[0].idle_dynamic_uw: (active 25063.464 uW - idle 7142.1187 uW) / 1 instances / (100000000 Hz x 1 MAC/cycle)"}
+    int16: {value: 505.6912659, source: report3, derivation: "modules[0].dynamic_uw, modules[0].idle_dynamic_uw: (active 60679.36 uW - idle 10110.23341 uW) / 1 instances / (100000000 Hz x 1 MAC/cycle)"}
+  idle_pj_per_cycle:
+    int4: {value: 56.4795135, source: report1, derivation: "modules[0].idle_dynamic_uw: idle 5647.95135 uW / 1 instances / 100000000 Hz"}
+    int8: {value: 71.421187, source: report2, derivation: "modules[0].idle_dynamic_uw: idle 7142.1187 uW / 1 instances / 100000000 Hz"}
+    int16: {value: 101.10233410000001, source: report3, derivation: "modules[0].idle_dynamic_uw: idle 10110.23341 uW / 1 instances / 100000000 Hz"}
+  area_um2:
+    int4: {value: 67384, source: report1, derivation: "modules[0].area_um2: 67384 um2 / 1 instances"}
+    int8: {value: 122480, source: report2, derivation: "modules[0].area_um2: 122480 um2 / 1 instances"}
+    int16: {value: 318308, source: report3, derivation: "modules[0].area_um2: 318308 um2 / 1 instances"}
+  leakage_uw:
+    int4: {value: 0.0213101, source: report1, derivation: "modules[0].leakage_uw: 0.0213101 uW / 1 instances"}
+    int8: {value: 0.04009448, source: report2, derivation: "modules[0].leakage_uw: 0.04009448 uW / 1 instances"}
+    int16: {value: 0.1061831, source: report3, derivation: "modules[0].leakage_uw: 0.1061831 uW / 1 instances"}
+  accumulate_pj: {value: 10.45679012345679, source: horowitz2014, derivation: "0.1 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (32-bit integer add)"}
+
+simd:
+  fixed32_pj:
+    add: {value: 247.40007, source: report1, derivation: "modules[2].operation_dynamic_uw.add, modules[2].idle_dynamic_uw: (add 28777.161 uW - idle 4037.1540000000005 uW) / 1 instances / (100000000 Hz x 1 op/cycle)"}
+    multiply: {value: 998.04916, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply, modules[2].idle_dynamic_uw: (multiply 103842.07 uW - idle 4037.1540000000005 uW) / 1 instances / (100000000 Hz x 1 op/cycle)"}
+    divide: {value: 1026.894511445087, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply: base 3.56 pJ x measured multiply 998.04916 pJ / base multiply 3.46 pJ (a sequence of multiplies and adds)"}
+    exponent: {value: 4719.0994964161855, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply: base 16.36 pJ x measured multiply 998.04916 pJ / base multiply 3.46 pJ (a sequence of multiplies and adds)"}
+    inverse_sqrt: {value: 5526.769336878613, source: report1, derivation: "modules[2].operation_dynamic_uw.multiply: base 19.16 pJ x measured multiply 998.04916 pJ / base multiply 3.46 pJ (a sequence of multiplies and adds)"}
+    compare: {value: 293.1889299999999, source: report1, derivation: "modules[2].operation_dynamic_uw.max, modules[2].idle_dynamic_uw: (max 33356.047 uW - idle 4037.1540000000005 uW) / 1 instances / (100000000 Hz x 1 op/cycle)"}
+  float32_pj:
+    add: {value: 131.75555555555553, source: horowitz2014, derivation: "1.26 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (32-bit float add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    multiply: {value: 424.54567901234554, source: horowitz2014, derivation: "4.06 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (32-bit float multiply + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    divide: {value: 2160.3728395061726, source: horowitz2014, derivation: "20.66 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (reciprocal by 2 Newton iterations and a final multiply: 5 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    exponent: {value: 2442.7061728395056, source: horowitz2014, derivation: "23.36 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (range reduction and a degree-4 polynomial: 5 multiplies x 3.7 pJ + 5 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    inverse_sqrt: {value: 2547.2740740740737, source: horowitz2014, derivation: "24.36 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (estimate and 2 Newton iterations: 6 multiplies x 3.7 pJ + 2 adds x 0.9 pJ + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+    compare: {value: 48.10123456790123, source: horowitz2014, derivation: "0.46 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (a float compare (also max and conditional move) is a 32-bit integer compare of the bit patterns: 32-bit add + 3 x 32 pipeline-register bits (two operands, a result) x 0.00375 pJ)"}
+  idle_pj_per_cycle:
+    fixed32: {value: 40.37154, source: report1, derivation: "modules[2].idle_dynamic_uw: idle 4037.1540000000005 uW / 1 instances / 100000000 Hz"}
+    float32: {value: 112.93333333333332, source: assumption, derivation: "1.08 x C.V^2 scaling (350 / 45 nm) x (3.3 / 0.9 V)^2 = 104.56790123456788: scaled from generic-45nm (6 pipeline stages x 96 register bits x 0.001875 pJ per clocked bit)"}
+  lane_area_um2:
+    fixed32: {value: 508040, source: report1, derivation: "modules[2].area_um2: 508040 um2 / 1 instances"}
+    float32: {value: 876475.2197530863, source: horowitz2014, derivation: "14488.672 x area scaling (350 / 45 nm)^2 = 60.49382716049382: scaled from generic-45nm (32-bit float adder 4184 um2 + float multiplier 7700 um2 + 6 x 96 register bits x 4.522 um2 [nangate45])"}
+  lane_leakage_uw:
+    fixed32: {value: 0.16703030000000002, source: report1, derivation: "modules[2].leakage_uw: 0.16703030000000002 uW / 1 instances"}
+    float32: {value: 0.28549427662841936, source: assumption, derivation: "144.88672 x leakage scaling (350 / 45 nm)^2 x 3.257300037630802e-05 (the reports' PE leakage per um2 over the base library's) = 0.0019704654548630776: scaled from generic-45nm (10 nW per um2 x 14488.672 um2)"}
+
+sram:
+  macros:
+    - name: sram_16x4
+      capacity_bits: 64
+      width_bits: 4
+      read_pj: {value: 27.995296883120698, source: report4, derivation: "sram_macros[0].read_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 42 (HSPICE, 5 V): read power 18.52434378207778 mW x period 2 x access time 1.7347 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      write_pj: {value: 27.730623018368693, source: report4, derivation: "sram_macros[0].write_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 42 (HSPICE, 5 V): write power 18.349210448744444 mW x period 2 x access time 1.7347 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      area_um2: {value: 91548.9, source: report4, derivation: "sram_macros[0].area_um2: OpenRAM layout (TechLib/osu035-sram/sram_16x4/layout.log): LEF SIZE of TechLib/osu035-sram/sram_16x4/layout/sram_16x4.lef"}
+      leakage_uw: {value: 0.47503361399999994, source: report4, derivation: "sram_macros[0].leakage_uw: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 42 (HSPICE idle transient, 5 V): 0.0007197479 mW x (3.3 / 5 V), leakage taken as proportional to V"}
+    - name: sram_32x32
+      capacity_bits: 1024
+      width_bits: 32
+      read_pj: {value: 117.66250520175352, source: report4, derivation: "sram_macros[1].read_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 249 (HSPICE, 5 V): read power 52.592668222222215 mW x period 2 x access time 2.5679999999999996 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      write_pj: {value: 120.77227102575353, source: report4, derivation: "sram_macros[1].write_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 249 (HSPICE, 5 V): write power 53.982668222222216 mW x period 2 x access time 2.5679999999999996 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      area_um2: {value: 452537.28, source: report4, derivation: "sram_macros[1].area_um2: OpenRAM layout (TechLib/osu035-sram/sram_32x32/layout.log): LEF SIZE of TechLib/osu035-sram/sram_32x32/layout/sram_32x32.lef"}
+      leakage_uw: {value: 1.2882539999999998, source: report4, derivation: "sram_macros[1].leakage_uw: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 249 (HSPICE idle transient, 5 V): 0.0019519 mW x (3.3 / 5 V), leakage taken as proportional to V"}
+    - name: sram_256x32
+      capacity_bits: 8192
+      width_bits: 32
+      read_pj: {value: 126.62844521028627, source: report4, derivation: "sram_macros[2].read_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 321 (HSPICE, 5 V): read power 49.760901997666664 mW x period 2 x access time 2.920957 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      write_pj: {value: 131.60743948443044, source: report4, derivation: "sram_macros[2].write_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 321 (HSPICE, 5 V): write power 51.71748644211111 mW x period 2 x access time 2.920957 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      area_um2: {value: 1029241.2, source: report4, derivation: "sram_macros[2].area_um2: OpenRAM layout (TechLib/osu035-sram/sram_256x32/layout.log): LEF SIZE of TechLib/osu035-sram/sram_256x32/layout/sram_256x32.lef"}
+      leakage_uw: {value: 10.928590199999999, source: report4, derivation: "sram_macros[2].leakage_uw: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 321 (HSPICE idle transient, 5 V): 0.01655847 mW x (3.3 / 5 V), leakage taken as proportional to V"}
+    - name: sram_512x32
+      capacity_bits: 16384
+      width_bits: 32
+      read_pj: {value: 198.5947447511523, source: report4, derivation: "sram_macros[3].read_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 357 (HSPICE, 5 V): read power 72.14858436444445 mW x period 2 x access time 3.159527 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      write_pj: {value: 190.60659877839643, source: report4, derivation: "sram_macros[3].write_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 357 (HSPICE, 5 V): write power 69.24652658666668 mW x period 2 x access time 3.159527 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      area_um2: {value: 1834146.3599999996, source: report4, derivation: "sram_macros[3].area_um2: OpenRAM layout (TechLib/osu035-sram/sram_512x32/layout.log): LEF SIZE of TechLib/osu035-sram/sram_512x32/layout/sram_512x32.lef"}
+      leakage_uw: {value: 26.789413199999995, source: report4, derivation: "sram_macros[3].leakage_uw: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 357 (HSPICE idle transient, 5 V): 0.04059002 mW x (3.3 / 5 V), leakage taken as proportional to V"}
+    - name: sram_1024x32
+      capacity_bits: 32768
+      width_bits: 32
+      read_pj: {value: 432.67800778595176, source: report4, derivation: "sram_macros[4].read_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 231 (HSPICE, 5 V): read power 126.67443947333335 mW x period 2 x access time 3.9206489999999996 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      write_pj: {value: 354.60600846434545, source: report4, derivation: "sram_macros[4].write_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 231 (HSPICE, 5 V): write power 103.81742669555555 mW x period 2 x access time 3.9206489999999996 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      area_um2: {value: 3384298.98, source: report4, derivation: "sram_macros[4].area_um2: OpenRAM layout (TechLib/osu035-sram/sram_1024x32/layout.log): LEF SIZE of TechLib/osu035-sram/sram_1024x32/layout/sram_1024x32.lef"}
+      leakage_uw: {value: 28.683883799999993, source: report4, derivation: "sram_macros[4].leakage_uw: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 231 (HSPICE idle transient, 5 V): 0.043460429999999994 mW x (3.3 / 5 V), leakage taken as proportional to V"}
+    - name: sram_2048x32
+      capacity_bits: 65536
+      width_bits: 32
+      read_pj: {value: 501.2976969426126, source: report4, derivation: "sram_macros[5].read_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 33 (HSPICE, 5 V): read power 138.65071279333335 mW x period 2 x access time 4.150073 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      write_pj: {value: 398.36013968822465, source: report4, derivation: "sram_macros[5].write_pj: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 33 (HSPICE, 5 V): write power 110.17987446000001 mW x period 2 x access time 4.150073 ns (OpenRAM's regression model) x (3.3 / 5 V)^2"}
+      area_um2: {value: 6184906.540000001, source: report4, derivation: "sram_macros[5].area_um2: OpenRAM layout (TechLib/osu035-sram/sram_2048x32/layout.log): LEF SIZE of TechLib/osu035-sram/sram_2048x32/layout/sram_2048x32.lef"}
+      leakage_uw: {value: 51.12080159999999, source: report4, derivation: "sram_macros[5].leakage_uw: OpenRAM reference data scn4m_subm/sim_data/sim_data.csv line 33 (HSPICE idle transient, 5 V): 0.07745576 mW x (3.3 / 5 V), leakage taken as proportional to V"}
+
+dram:
+  standard: ddr3
+
+control:
+  area_fraction: {value: 0.1, source: assumption, derivation: "control logic, interconnect and instruction decode as 10 % of datapath and memory area"}
+  leakage_fraction: {value: 0.1, source: assumption, derivation: "control leakage as 10 % of the rest"}
+"""# + "\n"),
     ]
 }

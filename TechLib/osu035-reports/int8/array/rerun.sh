@@ -1,0 +1,5 @@
+#!/bin/sh
+# Reruns every step of this module by hand, with the parameters simdit flow used.
+set -e
+SIMDIT_INCLUDE=/work/main/TechLib/osu035-reports/int8/rtl SIMDIT_LIBERTY=/usr/share/qflow/tech/osu035/osu035_stdcells.lib SIMDIT_NETLIST=/work/main/TechLib/osu035-reports/int8/array/netlist.v SIMDIT_SOURCES='/work/main/Templates/simdit_delay.v /work/main/Templates/simdit_pe.v /work/main/Templates/simdit_systolic_array.v' SIMDIT_STA_NETLIST=/work/main/TechLib/osu035-reports/int8/array/netlist-sta.v SIMDIT_TOP=simdit_systolic_array /usr/bin/yosys -q -l /work/main/TechLib/osu035-reports/int8/array/yosys.log -c /work/main/TechLib/osu035-reports/int8/array/synth.tcl
+SIMDIT_ACTIVITY=0 SIMDIT_LIBERTY=/usr/share/qflow/tech/osu035/osu035_stdcells.lib SIMDIT_NETLIST=/work/main/TechLib/osu035-reports/int8/array/netlist-sta.v SIMDIT_PATHS=register_to_register SIMDIT_PERIOD_NS=10 SIMDIT_TOP=simdit_systolic_array SIMDIT_WIRE_LOADS= /usr/bin/sta -no_init -exit /work/main/TechLib/osu035-reports/int8/array/power.tcl > timing.sta.log
