@@ -14,6 +14,13 @@ public struct CharacterizationPlan: Sendable, Hashable {
         case registerToRegister = "register_to_register"
     }
 
+    /// How an array module is built: a flat tile of at most `array_tile` PEs, or the whole N×M
+    /// array around the PE's netlist (synthesized once), timed hierarchically.
+    public enum ArraySize: String, Sendable, Hashable, CaseIterable {
+        case tile
+        case full
+    }
+
     public struct Module: Sendable, Hashable {
         public var name: String
         public var kind: Kind
@@ -21,6 +28,8 @@ public struct CharacterizationPlan: Sendable, Hashable {
         /// Files in `Templates/`.
         public var sources: [String]
         public var timing: TimingPaths
+        /// For the array: a tile, or the full array.
+        public var size: ArraySize = .tile
         /// A testbench under `Flow/`, and its top module.
         public var stimulus: String?
         public var stimulusTop: String?
@@ -29,7 +38,7 @@ public struct CharacterizationPlan: Sendable, Hashable {
 
         public static func == (lhs: Module, rhs: Module) -> Bool {
             lhs.name == rhs.name && lhs.kind == rhs.kind && lhs.top == rhs.top && lhs.sources == rhs.sources
-                && lhs.timing == rhs.timing && lhs.stimulus == rhs.stimulus && lhs.stimulusTop == rhs.stimulusTop
+                && lhs.timing == rhs.timing && lhs.size == rhs.size && lhs.stimulus == rhs.stimulus && lhs.stimulusTop == rhs.stimulusTop
                 && lhs.runs.map(\.name) == rhs.runs.map(\.name) && lhs.runs.map(\.mode) == rhs.runs.map(\.mode)
         }
 
@@ -76,7 +85,7 @@ public struct CharacterizationPlan: Sendable, Hashable {
             plan.maximumTileColumns = bounded(tile, "max_columns", 1...256) ?? plan.maximumTileColumns
         }
         for map in root.mappings("modules", item: "module", "the modules to characterize") ?? [] {
-            map.rejectUnknownKeys(allowed: ["name", "kind", "top", "sources", "timing", "stimulus", "stimulus_top", "runs"],
+            map.rejectUnknownKeys(allowed: ["name", "kind", "top", "sources", "timing", "size", "stimulus", "stimulus_top", "runs"],
                                   context: "a module")
             let name = map.string("name", required: true) ?? "module"
             let kindText = map.string("kind", required: true) ?? ""
@@ -108,9 +117,15 @@ public struct CharacterizationPlan: Sendable, Hashable {
                     }
                 }
             }
+            let sizeText = map.string("size") ?? "tile"
+            let size = ArraySize(rawValue: sizeText)
+            if size == nil || (size == .full && kind != .array) {
+                document.error("'size' is tile or full, for an array module; got '\(sizeText)'", at: map.value("size"),
+                               keyPath: map.path + ".size")
+            }
             let module = Module(name: name, kind: kind ?? .pe, top: map.string("top", required: true) ?? name, sources: sources,
-                                timing: timing ?? .all, stimulus: map.string("stimulus"), stimulusTop: map.string("stimulus_top"),
-                                runs: runs)
+                                timing: timing ?? .all, size: size ?? .tile, stimulus: map.string("stimulus"),
+                                stimulusTop: map.string("stimulus_top"), runs: runs)
             if let kind {
                 let missing = requiredRuns(kind).filter { run in !runs.contains { $0.name == run } }
                 if !missing.isEmpty {

@@ -112,6 +112,8 @@ public struct SynthesisFlow {
         public var leakageWatts: Double
         /// After place and route: the die area, µm² (`stat.chipArea` stays the synthesized cells').
         public var layoutAreaSquareMicrometres: Double?
+        /// The gate-level netlist simulated (vector ports).
+        public var netlist: URL
 
         /// The area calibration takes: the layout's when placed and routed.
         public var area: Double { layoutAreaSquareMicrometres ?? stat.chipArea }
@@ -129,8 +131,12 @@ public struct SynthesisFlow {
     /// plan's, with small valid buffers (only the PE, the array and the lane are synthesized) and a
     /// 2-word WBUF bank (WBUF energy comes from the SRAM table, like every buffer).
     public static func characterization(_ a: Architecture, plan: CharacterizationPlan) -> Architecture {
-        let n = min(a.arrayRows, plan.maximumTileRows), m = min(a.arrayColumns, plan.maximumTileColumns)
-        return Architecture(
+        characterization(a, rows: min(a.arrayRows, plan.maximumTileRows), columns: min(a.arrayColumns, plan.maximumTileColumns))
+    }
+
+    /// The same on an array of `rows` × `columns` PEs.
+    static func characterization(_ a: Architecture, rows n: Int, columns m: Int) -> Architecture {
+        Architecture(
             name: a.name + "-characterization", arrayRows: n, arrayColumns: m, activationBits: a.activationBits,
             weightBits: a.weightBits, biasBits: a.biasBits, accumulatorBits: a.accumulatorBits,
             inputBufferCapacityBits: 2 * n * a.activationBits * 64, weightBufferCapacityBits: 2 * n * m * a.weightBits,
@@ -159,7 +165,16 @@ public struct SynthesisFlow {
 
         var modules: [Module] = []
         for planned in c.plan.modules {
-            let module = try characterize(planned, c, rtl: rtl, parameters: parameters)
+            // A full array is built around the PE's netlist: the plan's PE module comes first.
+            var pe: (module: CharacterizationPlan.Module, netlist: URL)?
+            if planned.kind == .array && planned.size == .full {
+                guard let index = modules.firstIndex(where: { $0.kind == .pe }), let plannedPE = c.plan.module(.pe) else {
+                    throw Failure(stage: "array (\(planned.name)): the plan's PE module must come before a full array",
+                                  log: c.output.path)
+                }
+                pe = (plannedPE, modules[index].netlist)
+            }
+            let module = try characterize(planned, c, rtl: rtl, parameters: parameters, pe: pe)
             modules.append(module)
             var line = "\(planned.name): \(Format.decimal(module.stat.chipArea, places: 1)) µm², slack "
                 + "\(Format.decimal(module.timing.slackNanoseconds, places: 3)) ns"
@@ -173,7 +188,8 @@ public struct SynthesisFlow {
 
     /// Synthesis, the stimulus runs and OpenSTA for one module of the plan.
     static func characterize(_ planned: CharacterizationPlan.Module, _ c: Configuration, rtl: URL,
-                             parameters: RTLParameters) throws -> Module {
+                             parameters: RTLParameters, pe: (module: CharacterizationPlan.Module, netlist: URL)? = nil) throws -> Module {
+        if let pe { return try characterizeFullArray(planned, c, pe: pe) }
         let fm = FileManager.default
         let directory = c.output.appendingPathComponent(planned.name)
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -309,7 +325,73 @@ public struct SynthesisFlow {
         guard let timing else { throw Failure(stage: "OpenSTA (\(planned.name)): no timing", log: directory.path) }
         try rerun.write(to: file("rerun.sh"), atomically: true, encoding: .utf8)
         let module = Module(name: planned.top, kind: planned.kind, stat: stat, timing: timing, runs: runs,
-                            leakageWatts: leakage ?? 0, layoutAreaSquareMicrometres: layoutArea)
+                            leakageWatts: leakage ?? 0, layoutAreaSquareMicrometres: layoutArea, netlist: simulated)
+        try (result(module).text() + "\n").write(to: file("result.json"), atomically: true, encoding: .utf8)
+        return module
+    }
+
+    /// The whole N×M array, hierarchically: its own logic synthesized around black-box PEs
+    /// (`Flow/yosys/array.tcl`, the full array's header in `DIR/<array>/rtl`), then timed by OpenSTA
+    /// with the PE's netlist for every instance. Its area is the array's own cells plus N·M PEs.
+    static func characterizeFullArray(_ planned: CharacterizationPlan.Module, _ c: Configuration,
+                                      pe: (module: CharacterizationPlan.Module, netlist: URL)) throws -> Module {
+        let fm = FileManager.default
+        let directory = c.output.appendingPathComponent(planned.name)
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
+        var rerun = "#!/bin/sh\n# Reruns every step of this module by hand, with the parameters simdit flow used.\nset -e\n"
+        let a = c.architecture
+        let full = characterization(a, rows: a.arrayRows, columns: a.arrayColumns)
+        let rtl = file("rtl")
+        try fm.createDirectory(at: rtl, withIntermediateDirectories: true)
+        switch RTLParameters.derive(full) {
+        case .success(let parameters):
+            try RTLHeader.render(parameters, origin: "simdit flow (the whole array of \(a.name))")
+                .write(to: rtl.appendingPathComponent(RTLHeader.fileName), atomically: true, encoding: .utf8)
+        case .failure(let error):
+            throw Failure(stage: "rtl: \(error.issues.map(\.message).joined(separator: "; "))", log: rtl.path)
+        }
+        let script = directory.appendingPathComponent("array.tcl")
+        try? fm.removeItem(at: script)
+        try fm.copyItem(at: c.flow.appendingPathComponent("yosys/array.tcl"), to: script)
+        let netlist = file("netlist.v"), log = file("yosys.log")
+        let environment = [
+            "SIMDIT_INCLUDE": rtl.path,
+            "SIMDIT_SOURCES": planned.sources.filter { !pe.module.sources.contains($0) }
+                .map { c.templates.appendingPathComponent($0).path }.joined(separator: " "),
+            "SIMDIT_BLACKBOX": pe.module.sources.map { c.templates.appendingPathComponent($0).path }.joined(separator: " "),
+            "SIMDIT_TOP": planned.top, "SIMDIT_LIBERTY": c.liberty, "SIMDIT_NETLIST": netlist.path,
+        ]
+        let arguments = ["-q", "-l", log.path, "-c", script.path]
+        rerun += ToolRunner.shellLine(c.tools.yosys, arguments, environment: environment) + "\n"
+        guard try ToolRunner.run(c.tools.yosys, arguments, environment: environment, log: file("yosys.stdout.log")) == 0,
+              let text = try? String(contentsOf: log, encoding: .utf8), let stat = ToolReports.yosysStat(text) else {
+            throw Failure(stage: "yosys (\(planned.name), the whole array)", log: log.path)
+        }
+        let staScript = directory.appendingPathComponent("power.tcl")
+        try? fm.removeItem(at: staScript)
+        try fm.copyItem(at: c.flow.appendingPathComponent("sta/power.tcl"), to: staScript)
+        let staEnvironment = [
+            "SIMDIT_LIBERTY": c.liberty, "SIMDIT_NETLIST": "\(pe.netlist.path) \(netlist.path)", "SIMDIT_TOP": planned.top,
+            "SIMDIT_WIRE_LOADS": "", "SIMDIT_PERIOD_NS": JSONValue.format(c.clockPeriodNanoseconds),
+            "SIMDIT_PATHS": planned.timing.rawValue, "SIMDIT_ACTIVITY": "0",
+        ]
+        let staLog = file("timing.sta.log")
+        let staArguments = ["-no_init", "-exit", staScript.path]
+        rerun += ToolRunner.shellLine(c.tools.sta, staArguments, environment: staEnvironment) + " > timing.sta.log\n"
+        guard try ToolRunner.run(c.tools.sta, staArguments, environment: staEnvironment, log: staLog) == 0,
+              let staText = try? String(contentsOf: staLog, encoding: .utf8),
+              let timing = ToolReports.openSTATiming(staText), let power = ToolReports.openSTAPower(staText) else {
+            throw Failure(stage: "OpenSTA (\(planned.name), the whole array)", log: staLog.path)
+        }
+        try rerun.write(to: file("rerun.sh"), atomically: true, encoding: .utf8)
+        // The PE's area from its own synthesis log, N·M times, beside the array's own cells.
+        let peLog = pe.netlist.deletingLastPathComponent().appendingPathComponent("yosys.log")
+        let peArea = (try? String(contentsOf: peLog, encoding: .utf8)).flatMap(ToolReports.yosysStat)?.chipArea ?? 0
+        var total = stat
+        total.chipArea = stat.chipArea + Double(a.arrayRows * a.arrayColumns) * peArea
+        let module = Module(name: planned.top, kind: planned.kind, stat: total, timing: timing, runs: [],
+                            leakageWatts: power.leakageWatts, netlist: netlist)
         try (result(module).text() + "\n").write(to: file("result.json"), atomically: true, encoding: .utf8)
         return module
     }

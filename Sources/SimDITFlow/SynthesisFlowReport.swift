@@ -65,7 +65,7 @@ extension SynthesisFlow {
             // synthesized array tile: the clock is set by the worst.
             let routed = modules.filter { $0.layoutAreaSquareMicrometres != nil }
             let worst = ([array] + routed).min { $0.timing.slackNanoseconds < $1.timing.slackNanoseconds } ?? array
-            let why = worst.kind == .array ? "register to register, array tile" : "\(worst.name) after place and route"
+            let why = worst.kind == .array ? "register to register, the array" : "\(worst.name) after place and route"
             text += "worst_slack_ns: \(JSONValue.format(worst.timing.slackNanoseconds))   # \(why)\n"
         }
         text += "modules:\n"

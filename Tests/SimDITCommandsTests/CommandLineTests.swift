@@ -483,7 +483,12 @@ struct FlowCommandTests {
         }
         #expect(abs(try activity("mac", "act_in[3]") - 0.5) < 0.05)
         #expect(try activity("idle", "act_in[3]") == 0)
-        // Clock: period minus the array tile's register-to-register slack, from the STA log.
+        // The whole 4×4 array is built around the PE's netlist: 16 PE instances, timed with it.
+        let arrayNetlist = try String(contentsOf: out.appendingPathComponent("array/netlist.v"), encoding: .utf8)
+        #expect(arrayNetlist.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("simdit_pe ") }.count == 16)
+        let arrayRerun = try String(contentsOf: out.appendingPathComponent("array/rerun.sh"), encoding: .utf8)
+        #expect(arrayRerun.contains("pe/netlist.v \(out.path)/array/netlist.v"))
+        // Clock: period minus the array's register-to-register slack, from the STA log.
         let arrayLog = try String(contentsOf: out.appendingPathComponent("array/timing.sta.log"), encoding: .utf8)
         let slackLine = try #require(arrayLog.split(separator: "\n").first { $0.contains("slack (") })
         let slack = try #require(Double(slackLine.split(separator: " ")[0]))

@@ -105,7 +105,7 @@ struct CharacterizationPlanTests {
         let plan = try CharacterizationPlan.read(YAMLDocument.load(path: path)).get()
         #expect(plan.module(.pe)?.runs.map(\.name) == ["idle", "mac"])
         #expect(plan.module(.simdLane)?.runs.map(\.name) == ["idle", "add", "max", "multiply"])
-        #expect(plan.module(.array)?.timing == .registerToRegister)
+        #expect(plan.module(.array)?.timing == .registerToRegister && plan.module(.array)?.size == .full)
         for module in plan.modules {
             for source in module.sources {
                 #expect(FileManager.default.fileExists(atPath: Self.repository.appendingPathComponent("Templates/\(source)").path))
@@ -124,6 +124,7 @@ struct CharacterizationPlanTests {
             modules:
               - {name: pe, kind: pe, top: simdit_pe, sources: [simdit_pe.v], stimulus: sim/pe_stimulus.v, stimulus_top: t, runs: {idle: 0}}
               - {name: lane, kind: lane, top: simdit_simd_lane, sources: [simdit_simd_lane.v]}
+              - {name: pe2, kind: pe, top: simdit_pe, sources: [simdit_pe.v], size: full}
 
             """
         guard case .failure(let error) = CharacterizationPlan.read(YAMLDocument(text: text, file: "plan.yaml")) else {
@@ -136,5 +137,6 @@ struct CharacterizationPlanTests {
         #expect(messages.contains { $0.hasPrefix("plan.yaml:5:") && $0.contains("needs the runs mac") })
         #expect(messages.contains { $0.hasPrefix("plan.yaml:6:") && $0.contains("unknown module kind 'lane'") })
         #expect(messages.contains { $0.contains("the plan has no array module") })
+        #expect(messages.contains { $0.hasPrefix("plan.yaml:7:") && $0.contains("'size' is tile or full, for an array module") })
     }
 }

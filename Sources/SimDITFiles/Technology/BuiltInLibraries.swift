@@ -117,7 +117,7 @@ description: "generic-45nm calibrated from TechLib/osu018-reports/int4.yaml, Tec
 calibrated_from: [TechLib/osu018-reports/int4.yaml, TechLib/osu018-reports/int8.yaml, TechLib/osu018-reports/int16.yaml]
 node_nm: {value: 180, source: report3, derivation: "node_nm: as reported"}
 voltage_v: {value: 1.8, source: report1, derivation: "voltage_v: as reported"}
-clock_hz: {value: 112659554.0934849, source: report3, derivation: "clock_period_ns, worst_slack_ns: 1 / (period 10 ns - worst slack 1.1237 ns), the slowest report"}
+clock_hz: {value: 138827187.91648155, source: report3, derivation: "clock_period_ns, worst_slack_ns: 1 / (period 10 ns - worst slack 2.7968 ns), the slowest report"}
 
 sources:
   horowitz2014: "M. Horowitz, 'Computing's energy problem (and what we can do about it)', ISSCC 2014, pp. 10-14: 45 nm, 0.9 V energy and area per operation"
@@ -211,7 +211,7 @@ description: "generic-45nm calibrated from TechLib/osu035-reports/int4.yaml, Tec
 calibrated_from: [TechLib/osu035-reports/int4.yaml, TechLib/osu035-reports/int8.yaml, TechLib/osu035-reports/int16.yaml, TechLib/osu035-sram/report.yaml]
 node_nm: {value: 350, source: report4, derivation: "node_nm: as reported"}
 voltage_v: {value: 3.3, source: report1, derivation: "voltage_v: as reported"}
-clock_hz: {value: 70523353.80861372, source: report3, derivation: "clock_period_ns, worst_slack_ns: 1 / (period 10 ns - worst slack -4.1797 ns), the slowest report"}
+clock_hz: {value: 87193840.6270981, source: report3, derivation: "clock_period_ns, worst_slack_ns: 1 / (period 10 ns - worst slack -1.4687 ns), the slowest report"}
 
 sources:
   horowitz2014: "M. Horowitz, 'Computing's energy problem (and what we can do about it)', ISSCC 2014, pp. 10-14: 45 nm, 0.9 V energy and area per operation"

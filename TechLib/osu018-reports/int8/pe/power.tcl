@@ -4,7 +4,8 @@
 #
 # Parameters come from the environment (`simdit flow` sets them; Flow/Makefile shows them):
 #   SIMDIT_LIBERTY    the Liberty file the netlist was mapped to
-#   SIMDIT_NETLIST    the gate-level netlist with split ports (SIMDIT_STA_NETLIST of Flow/yosys/synth.tcl)
+#   SIMDIT_NETLIST    the gate-level netlist with split ports (SIMDIT_STA_NETLIST of Flow/yosys/synth.tcl);
+#                     for a whole array, the PE's netlist and the array's (Flow/yosys/array.tcl)
 #   SIMDIT_TOP        its top module
 #   SIMDIT_PERIOD_NS  the clock period, ns (the clock port is `clk`)
 #   SIMDIT_PATHS      `all` (worst path of the module) or `register_to_register`
@@ -19,7 +20,7 @@
 # of its inputs, so the simulated activity of each net is set on every cell input pin it drives and
 # on the input ports; the clock's own activity comes from create_clock.
 read_liberty $::env(SIMDIT_LIBERTY)
-read_verilog $::env(SIMDIT_NETLIST)
+foreach netlist $::env(SIMDIT_NETLIST) { read_verilog $netlist }
 link_design $::env(SIMDIT_TOP)
 # After place and route, each net's wire capacitance (SIMDIT_WIRE_LOADS, optional: `set_load`
 # commands made from qrouter's SPEF, whose RC node names this OpenSTA cannot read).
