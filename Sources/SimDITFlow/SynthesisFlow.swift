@@ -127,6 +127,17 @@ public struct SynthesisFlow {
         public var description: String { "\(stage) failed; see \(log)" }
     }
 
+    /// The most PE-cell instances a whole array is timed with (about 12 GB of OpenSTA memory, a
+    /// 128×128 array of 4-bit PEs); larger arrays are timed as a tile.
+    public static let maximumArrayInstances = 8_000_000
+
+    /// Whether an array of `rows` × `columns` PEs of `peCells` cells each is timed whole.
+    public static func timesWholeArray(peCells: Int, rows: Int, columns: Int) -> Bool {
+        let (product, overflow) = peCells.multipliedReportingOverflow(by: rows)
+        let (instances, overflow2) = product.multipliedReportingOverflow(by: columns)
+        return !overflow && !overflow2 && instances <= maximumArrayInstances
+    }
+
     /// The architecture synthesized: the user's precisions on an array tile no larger than the
     /// plan's, with small valid buffers (only the PE, the array and the lane are synthesized) and a
     /// 2-word WBUF bank (WBUF energy comes from the SRAM table, like every buffer).
@@ -172,7 +183,16 @@ public struct SynthesisFlow {
                     throw Failure(stage: "array (\(planned.name)): the plan's PE module must come before a full array",
                                   log: c.output.path)
                 }
-                pe = (plannedPE, modules[index].netlist)
+                // OpenSTA holds every PE's cells: about 1.7 kB each, so the whole array is bounded by memory.
+                let peCells = modules[index].stat.cells.values.reduce(0, +)
+                let instances = peCells * c.architecture.arrayRows * c.architecture.arrayColumns
+                if timesWholeArray(peCells: peCells, rows: c.architecture.arrayRows, columns: c.architecture.arrayColumns) {
+                    pe = (plannedPE, modules[index].netlist)
+                } else {
+                    log("\(planned.name): the whole array would be \(Format.grouped(Double(instances))) cell instances for OpenSTA, "
+                        + "more than \(Format.grouped(Double(maximumArrayInstances))); timed as a tile of at most "
+                        + "\(c.plan.maximumTileRows)×\(c.plan.maximumTileColumns) PEs instead")
+                }
             }
             let module = try characterize(planned, c, rtl: rtl, parameters: parameters, pe: pe)
             modules.append(module)

@@ -140,3 +140,15 @@ struct CharacterizationPlanTests {
         #expect(messages.contains { $0.hasPrefix("plan.yaml:7:") && $0.contains("'size' is tile or full, for an array module") })
     }
 }
+
+@Suite("the whole array's size bound")
+struct WholeArrayBoundTests {
+    /// 4-bit osu018 PEs have 452 cells: 128×128 of them is 7.4 million instances, timed whole (12.6 GB
+    /// measured); 8-bit PEs of about 700 cells are not, nor is anything that would overflow.
+    @Test func boundByInstances() {
+        #expect(SynthesisFlow.timesWholeArray(peCells: 452, rows: 128, columns: 128))
+        #expect(!SynthesisFlow.timesWholeArray(peCells: 700, rows: 128, columns: 128))
+        #expect(SynthesisFlow.timesWholeArray(peCells: 700, rows: 64, columns: 64))
+        #expect(!SynthesisFlow.timesWholeArray(peCells: Int.max / 2, rows: 4, columns: 4))
+    }
+}
