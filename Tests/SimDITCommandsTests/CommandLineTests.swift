@@ -677,6 +677,31 @@ struct ImportReportCommandTests {
         #expect(neither.status != 0 && neither.standardError.contains("--idle-power"))
     }
 
+    /// A library calibrated at 500 MHz from a DC report at another node keeps generic-45nm's other
+    /// figures tagged with 45 nm: calibrate, simulate and area warn; scaled, none do.
+    @Test func mixedNodesWarnAndScaledDoNot() throws {
+        let fixtures = InvalidFixtures.directory.deletingLastPathComponent().appendingPathComponent("reports/dc")
+        let directory = try temporaryDirectory()
+        let report = directory.appendingPathComponent("pe.yaml").path
+        let run = try SimDIT.run(["import-report", "--tool", "dc", "--area", fixtures.appendingPathComponent("area.rpt").path,
+                                  "--power", fixtures.appendingPathComponent("power.rpt").path,
+                                  "--idle-power", fixtures.appendingPathComponent("idle_power.rpt").path,
+                                  "--timing", fixtures.appendingPathComponent("timing.rpt").path, "--node-nm", "32",
+                                  "--module", "simdit_pe", "--kind", "pe", "--precision-bits", "8", "--output", report])
+        #expect(run.status == 0, "\(run.standardError)")
+        let tagged = directory.appendingPathComponent("tagged.yaml").path, scaled = directory.appendingPathComponent("scaled.yaml").path
+        let calibrate = try SimDIT.run(["calibrate", "--report", report, "--output", tagged])
+        #expect(calibrate.status == 0 && calibrate.standardError.contains("(32 nm) mixes nodes"), "\(calibrate.standardError)")
+        for command in [["simulate", "--mode", "inference", "--summary"], ["area"]] {
+            let warned = try SimDIT.run(command + ["--tech", tagged])
+            #expect(warned.status == 0 && warned.standardError.contains("warning: technology library"), "\(command)")
+        }
+        let quiet = try SimDIT.run(["calibrate", "--report", report, "--scale-to-node", "--output", scaled])
+        #expect(quiet.status == 0 && !quiet.standardError.contains("mixes nodes"))
+        let simulated = try SimDIT.run(["simulate", "--mode", "inference", "--summary", "--tech", scaled])
+        #expect(simulated.status == 0 && !simulated.standardError.contains("warning"))
+    }
+
     @Test func malformedReportExitsNonZero() throws {
         let fixtures = InvalidFixtures.directory.deletingLastPathComponent().appendingPathComponent("reports")
         let run = try SimDIT.run(["import-report", "--tool", "dc", "--area", fixtures.appendingPathComponent("genus/area.rpt").path,
