@@ -111,9 +111,12 @@ public struct CharacterizationPlan: Sendable, Hashable {
             var runs: [(name: String, mode: Int)] = []
             if let runMap = map.mapping("runs", required: false, "run name → the testbench's MODE") {
                 for key in runMap.keys {
-                    if let mode = runMap.integer(key, minimum: -8), mode <= 8 { runs.append((key, mode)) } else if
-                        runMap.integer(key) != nil {
-                        document.error("'\(key)' must be a MODE from -8 to 8", at: runMap.value(key), keyPath: runMap.path + "." + key)
+                    guard let mode = runMap.integer(key) else { continue }
+                    if (-8...8).contains(mode) {
+                        runs.append((key, mode))
+                    } else {
+                        document.error("'\(key)' must be a MODE from -8 to 8, got \(mode)", at: runMap.value(key),
+                                       keyPath: runMap.path + "." + key)
                     }
                 }
             }

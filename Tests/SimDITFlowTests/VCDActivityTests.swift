@@ -125,6 +125,7 @@ struct CharacterizationPlanTests {
               - {name: pe, kind: pe, top: simdit_pe, sources: [simdit_pe.v], stimulus: sim/pe_stimulus.v, stimulus_top: t, runs: {idle: 0}}
               - {name: lane, kind: lane, top: simdit_simd_lane, sources: [simdit_simd_lane.v]}
               - {name: pe2, kind: pe, top: simdit_pe, sources: [simdit_pe.v], size: full}
+              - {name: lane2, kind: simd_lane, top: l, sources: [a.v], stimulus: s.v, stimulus_top: t, runs: {idle: -9, add: 0, multiply: 3, max: 2}}
 
             """
         guard case .failure(let error) = CharacterizationPlan.read(YAMLDocument(text: text, file: "plan.yaml")) else {
@@ -138,6 +139,7 @@ struct CharacterizationPlanTests {
         #expect(messages.contains { $0.hasPrefix("plan.yaml:6:") && $0.contains("unknown module kind 'lane'") })
         #expect(messages.contains { $0.contains("the plan has no array module") })
         #expect(messages.contains { $0.hasPrefix("plan.yaml:7:") && $0.contains("'size' is tile or full, for an array module") })
+        #expect(messages.filter { $0.contains("'idle' must be a MODE from -8 to 8, got -9") }.count == 1)
     }
 }
 
