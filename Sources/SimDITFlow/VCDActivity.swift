@@ -45,6 +45,9 @@ public struct VCDActivity: Sendable {
         var transitions = 0
     }
 
+    /// The most bits of one scope a dump may declare (a gate-level PE or lane has a few thousand).
+    public static let maximumBits = 1 << 22
+
     /// Parses `text`, keeping the variables inside the first scope called `scope`.
     public static func parse(_ text: String, scope: String = "dut", clock: String = "clk") throws(ParseError) -> VCDActivity {
         var bits: [Bit] = []
@@ -104,6 +107,10 @@ public struct VCDActivity: Sendable {
                         throw .malformed(line: lineIndex, "$var needs a type, a width, an identifier code and a name")
                     }
                     guard scopes.last == Substring(scope) else { continue }
+                    // The bits tracked are bounded, whatever the widths a file declares.
+                    guard bits.count + width <= maximumBits else {
+                        throw .malformed(line: lineIndex, "more than \(maximumBits) bits declared in scope '\(scope)'")
+                    }
                     let id = fields[3]
                     var name = String(fields[4])
                     if name.hasPrefix("\\") { name.removeFirst() }

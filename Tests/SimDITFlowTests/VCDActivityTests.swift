@@ -90,6 +90,17 @@ struct VCDActivityTests {
         }
     }
 
+    /// Declared widths cannot make the parser allocate without bound: 64 variables of 65,536 bits
+    /// (4 Mib) fit; the 65th, on line 66, crosses the bound and is refused.
+    @Test func declaredBitsAreBounded() {
+        var text = "$scope module dut $end\n"
+        for index in 0..<65 { text += "$var wire 65536 v\(index) w\(index) [65535:0] $end\n" }
+        text += "$enddefinitions $end\n#0\n"
+        #expect {
+            _ = try VCDActivity.parse(text)
+        } throws: { String(describing: $0).hasPrefix("line 66: more than 4194304 bits") }
+    }
+
     @Test func aDumpWithoutClockEdgesIsAnError() {
         let text = "$scope module dut $end\n$var wire 1 ! clk $end\n$enddefinitions $end\n#0\n0!\n#10\n"
         #expect(throws: VCDActivity.ParseError.self) { _ = try VCDActivity.parse(text) }
