@@ -75,8 +75,8 @@ public struct CharacterizationPlan: Sendable, Hashable {
                                         modules: [])
         if let stimulus = root.mapping("stimulus", "cycles, warmup_cycles and seed") {
             stimulus.rejectUnknownKeys(allowed: ["cycles", "warmup_cycles", "seed"], context: "'stimulus'")
-            plan.cycles = bounded(stimulus, "cycles", 1...1_000_000) ?? plan.cycles
-            plan.warmupCycles = bounded(stimulus, "warmup_cycles", 0...1_000_000) ?? plan.warmupCycles
+            plan.cycles = bounded(stimulus, "cycles", 1...100_000) ?? plan.cycles
+            plan.warmupCycles = bounded(stimulus, "warmup_cycles", 0...100_000) ?? plan.warmupCycles
             plan.seed = bounded(stimulus, "seed", 0...Int(Int32.max)) ?? plan.seed
         }
         if let tile = root.mapping("array_tile", "max_rows and max_columns") {
