@@ -177,7 +177,7 @@ public struct SynthesisFlow {
         var modules: [Module] = []
         for planned in c.plan.modules {
             // A full array is built around the PE's netlist: the plan's PE module comes first.
-            var pe: (module: CharacterizationPlan.Module, netlist: URL)?
+            var pe: WholeArrayPE?
             if planned.kind == .array && planned.size == .full {
                 guard let index = modules.firstIndex(where: { $0.kind == .pe }), let plannedPE = c.plan.module(.pe) else {
                     throw Failure(stage: "array (\(planned.name)): the plan's PE module must come before a full array",
@@ -187,7 +187,8 @@ public struct SynthesisFlow {
                 let peCells = modules[index].stat.cells.values.reduce(0, +)
                 let instances = peCells * c.architecture.arrayRows * c.architecture.arrayColumns
                 if timesWholeArray(peCells: peCells, rows: c.architecture.arrayRows, columns: c.architecture.arrayColumns) {
-                    pe = (plannedPE, modules[index].netlist)
+                    pe = WholeArrayPE(module: plannedPE, netlist: modules[index].netlist,
+                                      areaSquareMicrometres: modules[index].stat.chipArea)
                 } else {
                     log("\(planned.name): the whole array would be \(Format.grouped(Double(instances))) cell instances for OpenSTA, "
                         + "more than \(Format.grouped(Double(maximumArrayInstances))); timed as a tile of at most "
@@ -208,20 +209,14 @@ public struct SynthesisFlow {
 
     /// Synthesis, the stimulus runs and OpenSTA for one module of the plan.
     static func characterize(_ planned: CharacterizationPlan.Module, _ c: Configuration, rtl: URL,
-                             parameters: RTLParameters, pe: (module: CharacterizationPlan.Module, netlist: URL)? = nil) throws -> Module {
+                             parameters: RTLParameters, pe: WholeArrayPE? = nil) throws -> Module {
         if let pe { return try characterizeFullArray(planned, c, pe: pe) }
         let fm = FileManager.default
         let directory = c.output.appendingPathComponent(planned.name)
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        var rerun = "#!/bin/sh\n# Reruns every step of this module by hand, with the parameters simdit flow used.\nset -e\n"
+        var rerun = rerunHeader
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
-        func copy(_ script: String) throws -> URL {
-            let source = c.flow.appendingPathComponent(script)
-            let target = file(source.lastPathComponent)
-            try? fm.removeItem(at: target)
-            try fm.copyItem(at: source, to: target)
-            return target
-        }
+        func copy(_ script: String) throws -> URL { try copyScript(script, c, into: directory) }
 
         // Synthesis.
         let netlist = file("netlist.v"), staNetlist = file("netlist-sta.v")
@@ -232,13 +227,8 @@ public struct SynthesisFlow {
             "SIMDIT_TOP": planned.top, "SIMDIT_LIBERTY": c.liberty, "SIMDIT_NETLIST": netlist.path,
             "SIMDIT_STA_NETLIST": staNetlist.path,
         ]
-        let yosysLog = file("yosys.log")
-        let yosysArguments = ["-q", "-l", yosysLog.path, "-c", synthesisScript.path]
-        rerun += ToolRunner.shellLine(c.tools.yosys, yosysArguments, environment: synthesisEnvironment) + "\n"
-        let synthesis = try ToolRunner.run(c.tools.yosys, yosysArguments, environment: synthesisEnvironment,
-                                           log: file("yosys.stdout.log"))
-        guard synthesis == 0, let text = try? String(contentsOf: yosysLog, encoding: .utf8),
-              let stat = ToolReports.yosysStat(text) else { throw Failure(stage: "yosys (\(planned.name))", log: yosysLog.path) }
+        let stat = try runYosys(c, script: synthesisScript, environment: synthesisEnvironment, directory: directory,
+                                stage: "yosys (\(planned.name))", rerun: &rerun)
         // With --place-route, the PE and the lane are laid out by qflow; its routed netlist, with each
         // net's wire capacitance, replaces the synthesized one for simulation, timing and power.
         var simulated = netlist, timed = staNetlist, wireLoads = "", layoutArea: Double?
@@ -260,14 +250,8 @@ public struct SynthesisFlow {
                 "SIMDIT_PERIOD_NS": JSONValue.format(c.clockPeriodNanoseconds), "SIMDIT_PATHS": planned.timing.rawValue,
                 "SIMDIT_ACTIVITY": activity,
             ]
-            let staLog = file("\(name).sta.log")
-            let arguments = ["-no_init", "-exit", staScript.path]
-            rerun += ToolRunner.shellLine(c.tools.sta, arguments, environment: environment) + " > \(staLog.lastPathComponent)\n"
-            let status = try ToolRunner.run(c.tools.sta, arguments, environment: environment, log: staLog)
-            guard status == 0, let text = try? String(contentsOf: staLog, encoding: .utf8),
-                  let timing = ToolReports.openSTATiming(text), let power = ToolReports.openSTAPower(text) else {
-                throw Failure(stage: "OpenSTA (\(planned.name), \(name))", log: staLog.path)
-            }
+            let (timing, power, text) = try runOpenSTA(c, script: staScript, environment: environment, log: file("\(name).sta.log"),
+                                                       stage: "OpenSTA (\(planned.name), \(name))", rerun: &rerun)
             var byCell: [String: Double] = [:]
             for (instance, watts) in ToolReports.openSTAInstancePower(text) {
                 byCell[instances[instance] ?? "?", default: 0] += watts
@@ -350,16 +334,63 @@ public struct SynthesisFlow {
         return module
     }
 
+    /// The PE a whole array is built from: its plan entry, its netlist and its synthesized area.
+    struct WholeArrayPE {
+        var module: CharacterizationPlan.Module
+        var netlist: URL
+        var areaSquareMicrometres: Double
+    }
+
+    static let rerunHeader = "#!/bin/sh\n# Reruns every step of this module by hand, with the parameters simdit flow used.\nset -e\n"
+
+    /// A copy of `Flow/<script>` in a module's directory, kept with its results.
+    static func copyScript(_ script: String, _ c: Configuration, into directory: URL) throws -> URL {
+        let source = c.flow.appendingPathComponent(script)
+        let target = directory.appendingPathComponent(source.lastPathComponent)
+        try? FileManager.default.removeItem(at: target)
+        try FileManager.default.copyItem(at: source, to: target)
+        return target
+    }
+
+    /// Yosys on `script` (its log `yosys.log` in `directory`), the command added to `rerun`: the
+    /// `stat -liberty` it prints.
+    static func runYosys(_ c: Configuration, script: URL, environment: [String: String], directory: URL, stage: String,
+                         rerun: inout String) throws -> ToolReports.YosysStat {
+        let log = directory.appendingPathComponent("yosys.log")
+        let arguments = ["-q", "-l", log.path, "-c", script.path]
+        rerun += ToolRunner.shellLine(c.tools.yosys, arguments, environment: environment) + "\n"
+        guard try ToolRunner.run(c.tools.yosys, arguments, environment: environment,
+                                 log: directory.appendingPathComponent("yosys.stdout.log")) == 0,
+              let text = try? String(contentsOf: log, encoding: .utf8), let stat = ToolReports.yosysStat(text) else {
+            throw Failure(stage: stage, log: log.path)
+        }
+        return stat
+    }
+
+    /// OpenSTA on `script`, printing to `log`, the command added to `rerun`: the worst path, the power
+    /// totals and the log's text.
+    static func runOpenSTA(_ c: Configuration, script: URL, environment: [String: String], log: URL, stage: String,
+                           rerun: inout String) throws -> (ToolReports.Timing, ToolReports.Power, String) {
+        let arguments = ["-no_init", "-exit", script.path]
+        rerun += ToolRunner.shellLine(c.tools.sta, arguments, environment: environment) + " > \(log.lastPathComponent)\n"
+        guard try ToolRunner.run(c.tools.sta, arguments, environment: environment, log: log) == 0,
+              let text = try? String(contentsOf: log, encoding: .utf8),
+              let timing = ToolReports.openSTATiming(text), let power = ToolReports.openSTAPower(text) else {
+            throw Failure(stage: stage, log: log.path)
+        }
+        return (timing, power, text)
+    }
+
     /// The whole N×M array, hierarchically: its own logic synthesized around black-box PEs
     /// (`Flow/yosys/array.tcl`, the full array's header in `DIR/<array>/rtl`), then timed by OpenSTA
     /// with the PE's netlist for every instance. Its area is the array's own cells plus N·M PEs.
     static func characterizeFullArray(_ planned: CharacterizationPlan.Module, _ c: Configuration,
-                                      pe: (module: CharacterizationPlan.Module, netlist: URL)) throws -> Module {
+                                      pe: WholeArrayPE) throws -> Module {
         let fm = FileManager.default
         let directory = c.output.appendingPathComponent(planned.name)
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
-        var rerun = "#!/bin/sh\n# Reruns every step of this module by hand, with the parameters simdit flow used.\nset -e\n"
+        var rerun = rerunHeader
         let a = c.architecture
         let full = characterization(a, rows: a.arrayRows, columns: a.arrayColumns)
         let rtl = file("rtl")
@@ -371,10 +402,8 @@ public struct SynthesisFlow {
         case .failure(let error):
             throw Failure(stage: "rtl: \(error.issues.map(\.message).joined(separator: "; "))", log: rtl.path)
         }
-        let script = directory.appendingPathComponent("array.tcl")
-        try? fm.removeItem(at: script)
-        try fm.copyItem(at: c.flow.appendingPathComponent("yosys/array.tcl"), to: script)
-        let netlist = file("netlist.v"), log = file("yosys.log")
+        let script = try copyScript("yosys/array.tcl", c, into: directory)
+        let netlist = file("netlist.v")
         let environment = [
             "SIMDIT_INCLUDE": rtl.path,
             "SIMDIT_SOURCES": planned.sources.filter { !pe.module.sources.contains($0) }
@@ -382,34 +411,20 @@ public struct SynthesisFlow {
             "SIMDIT_BLACKBOX": pe.module.sources.map { c.templates.appendingPathComponent($0).path }.joined(separator: " "),
             "SIMDIT_TOP": planned.top, "SIMDIT_LIBERTY": c.liberty, "SIMDIT_NETLIST": netlist.path,
         ]
-        let arguments = ["-q", "-l", log.path, "-c", script.path]
-        rerun += ToolRunner.shellLine(c.tools.yosys, arguments, environment: environment) + "\n"
-        guard try ToolRunner.run(c.tools.yosys, arguments, environment: environment, log: file("yosys.stdout.log")) == 0,
-              let text = try? String(contentsOf: log, encoding: .utf8), let stat = ToolReports.yosysStat(text) else {
-            throw Failure(stage: "yosys (\(planned.name), the whole array)", log: log.path)
-        }
-        let staScript = directory.appendingPathComponent("power.tcl")
-        try? fm.removeItem(at: staScript)
-        try fm.copyItem(at: c.flow.appendingPathComponent("sta/power.tcl"), to: staScript)
+        let stat = try runYosys(c, script: script, environment: environment, directory: directory,
+                                stage: "yosys (\(planned.name), the whole array)", rerun: &rerun)
+        let staScript = try copyScript("sta/power.tcl", c, into: directory)
         let staEnvironment = [
             "SIMDIT_LIBERTY": c.liberty, "SIMDIT_NETLIST": "\(pe.netlist.path) \(netlist.path)", "SIMDIT_TOP": planned.top,
             "SIMDIT_WIRE_LOADS": "", "SIMDIT_PERIOD_NS": JSONValue.format(c.clockPeriodNanoseconds),
             "SIMDIT_PATHS": planned.timing.rawValue, "SIMDIT_ACTIVITY": "0",
         ]
-        let staLog = file("timing.sta.log")
-        let staArguments = ["-no_init", "-exit", staScript.path]
-        rerun += ToolRunner.shellLine(c.tools.sta, staArguments, environment: staEnvironment) + " > timing.sta.log\n"
-        guard try ToolRunner.run(c.tools.sta, staArguments, environment: staEnvironment, log: staLog) == 0,
-              let staText = try? String(contentsOf: staLog, encoding: .utf8),
-              let timing = ToolReports.openSTATiming(staText), let power = ToolReports.openSTAPower(staText) else {
-            throw Failure(stage: "OpenSTA (\(planned.name), the whole array)", log: staLog.path)
-        }
+        let (timing, power, _) = try runOpenSTA(c, script: staScript, environment: staEnvironment, log: file("timing.sta.log"),
+                                                stage: "OpenSTA (\(planned.name), the whole array)", rerun: &rerun)
         try rerun.write(to: file("rerun.sh"), atomically: true, encoding: .utf8)
-        // The PE's area from its own synthesis log, N·M times, beside the array's own cells.
-        let peLog = pe.netlist.deletingLastPathComponent().appendingPathComponent("yosys.log")
-        let peArea = (try? String(contentsOf: peLog, encoding: .utf8)).flatMap(ToolReports.yosysStat)?.chipArea ?? 0
+        // The PE's synthesized area, N·M times, beside the array's own cells.
         var total = stat
-        total.chipArea = stat.chipArea + Double(a.arrayRows * a.arrayColumns) * peArea
+        total.chipArea = stat.chipArea + Double(a.arrayRows * a.arrayColumns) * pe.areaSquareMicrometres
         let module = Module(name: planned.top, kind: planned.kind, stat: total, timing: timing, runs: [],
                             leakageWatts: power.leakageWatts, netlist: netlist)
         try (result(module).text() + "\n").write(to: file("result.json"), atomically: true, encoding: .utf8)
@@ -427,9 +442,7 @@ public struct SynthesisFlow {
         let fm = FileManager.default
         let layout = directory.appendingPathComponent("layout")
         try? fm.removeItem(at: layout)
-        let script = directory.appendingPathComponent("place_route.sh")
-        try? fm.removeItem(at: script)
-        try fm.copyItem(at: c.flow.appendingPathComponent("qflow/place_route.sh"), to: script)
+        let script = try copyScript("qflow/place_route.sh", c, into: directory)
         let environment = [
             "SIMDIT_QFLOW_DIR": layout.path, "SIMDIT_INCLUDE": rtl.path, "SIMDIT_SOURCES": sources, "SIMDIT_TOP": planned.top,
             "SIMDIT_QFLOW_TECH": technology, "PATH": URL(fileURLWithPath: qflow).deletingLastPathComponent().path + ":"

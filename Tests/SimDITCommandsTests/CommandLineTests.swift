@@ -574,6 +574,12 @@ struct FlowCommandTests {
         #expect(rerun.contains("SIMDIT_NETLIST=\(out.path)/pe/layout/simdit_pe.rtlnopwr.v"))
         let loads = try String(contentsOf: out.appendingPathComponent("pe/wire-loads.tcl"), encoding: .utf8)
         #expect(loads.split(separator: "\n").filter { $0.hasPrefix("set_load ") }.count > 100)
+        // The whole 16×16 array is built from the PE's routed netlist and counts 256 synthesized PEs.
+        let peResult = try jsonObject(String(contentsOf: out.appendingPathComponent("pe/result.json"), encoding: .utf8))
+        let peCells = try #require((peResult["area_um2"] as? NSNumber)?.doubleValue)
+        let arrayResult = try jsonObject(String(contentsOf: out.appendingPathComponent("array/result.json"), encoding: .utf8))
+        let arrayArea = try #require((arrayResult["area_um2"] as? NSNumber)?.doubleValue)
+        #expect(arrayArea > 256 * peCells, "array \(arrayArea) µm², PE \(peCells) µm²")
         // The lane was not placed: its area is the synthesized cells'.
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("lane/layout").path))
         let bad = try SimDIT.run(["flow", "--arch", "genesys-inference-01", "--output", out.path, "--place-route", "array"])
