@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        // ONNX model files are protobuf; the code generated from onnx.proto is committed
+        // (scripts/generate-onnx-proto.sh), so only the runtime is needed.
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
     ],
     targets: [
         // The pure model: hardware, workloads, tilers, cost models, results. No I/O.
@@ -19,7 +22,10 @@ let package = Package(
         // Files at the edge: YAML → validated core values with diagnostics, report writers.
         .target(
             name: "SimDITFiles",
-            dependencies: ["SimDITCore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "SimDITCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
         ),
         // Runs the external tools of the backend flow (Flow/): Yosys, Icarus Verilog, OpenSTA.
         .target(name: "SimDITFlow", dependencies: ["SimDITCore", "SimDITFiles"]),

@@ -28,12 +28,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
-# The SRAM tests run the OpenRAM memory compiler (PyPI openram 1.2.48, which needs numpy<2) from a
-# virtual environment in the repository.
-if ! .venv/bin/python -c "import openram" >/dev/null 2>&1; then
-    echo "installing openram 1.2.48 (PyPI) into .venv for the SRAM tests"
+# The SRAM tests run the OpenRAM memory compiler (PyPI openram 1.2.48, which needs numpy<2), and
+# the ONNX tests read the model files the onnx wheel ships and check shapes against its own shape
+# inference: both from a virtual environment in the repository, with one numpy for both.
+if ! .venv/bin/python -c "import openram, onnx, numpy; assert numpy.__version__ < '2'" >/dev/null 2>&1; then
+    echo "installing openram 1.2.48 and onnx 1.23.2 (PyPI) into .venv for the SRAM and ONNX tests"
     python3 -m venv .venv
-    .venv/bin/pip install -q "numpy<2" "openram==1.2.48"
+    .venv/bin/pip install -q "numpy<2" "openram==1.2.48" "onnx==1.23.2"
 fi
 
 swift build --build-tests

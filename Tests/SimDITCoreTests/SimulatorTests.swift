@@ -139,7 +139,7 @@ struct SimulatorTests {
 
     @Test func softmaxUsesThePublishedShape() throws {
         // Q19: 1000 classes × 128 samples whatever the network says; 31.25 DRAM tiles.
-        let program = Program(name: "softmax", entries: [ProgramEntry(name: "sm", operation: .softmax(SoftmaxOp(classes: 10)))])
+        let program = Program(name: "softmax", entries: [ProgramEntry(name: "sm", operation: .softmax(.published))])
         let result = try Simulator.run(program, on: try #require(Presets.named("genesys-inference-01")))
         let counts = result.total
         #expect(counts.dram.ifmapBits == 128_000 * 32)

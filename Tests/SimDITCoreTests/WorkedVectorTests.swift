@@ -15,7 +15,7 @@ private func evaluate(
 ) throws -> (tile: LayerTile?, counts: Counts) {
     let architecture = try preset(name)
     let hw = DerivedHardware(architecture, mode: mode)
-    let evaluation = try #require(OperationModel.evaluate(
+    let evaluation = try #require(Operation.evaluate(
         operation, batch: Double(batch), outputBits: Double(outputBits ?? architecture.accumulatorBits), fused: fused, hw))
     return (evaluation.tile, evaluation.counts)
 }

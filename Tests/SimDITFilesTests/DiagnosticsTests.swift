@@ -132,7 +132,7 @@ struct DiagnosticsTests {
                  line: 12, column: 26, fragment: "unknown key 'out_feature' in a 'fc' layer; did you mean 'out_features'?"),
         BadInput(label: "negative stride", text: replacing(validNetwork, "kernel: 3, padding: 1}\n  - {name: relu1",
                                                            "kernel: 3, stride: -1, padding: 1}\n  - {name: relu1"),
-                 line: 5, column: 68, fragment: "'stride' must be a positive whole number, got -1"),
+                 line: 5, column: 68, fragment: "'stride' must be a positive whole number or [height, width], got '-1'"),
         BadInput(label: "empty file", text: "", line: 1, column: 1, fragment: "empty file"),
         BadInput(label: "layers not a list", text: replacing(validNetwork, "layers:", "layers: 3\nxlayers:"),
                  line: 4, column: 9, fragment: "'layers' must be a list"),

@@ -68,7 +68,7 @@ final class AllocationEvaluator {
     private func part(_ groups: [Group], _ hw: DerivedHardware) -> Part {
         var total = Counts()
         for group in groups {
-            guard let evaluation = OperationModel.evaluate(group.operation, batch: batch, outputBits: group.outputBits,
+            guard let evaluation = Operation.evaluate(group.operation, batch: batch, outputBits: group.outputBits,
                                                            fused: group.fused, hw) else { return Part(counts: total, feasible: false) }
             // Written as an assignment: `total += …` here was miscompiled by the Swift 6.3 optimizer
             // (release builds summed to zero), though the same operator works in the simulator.

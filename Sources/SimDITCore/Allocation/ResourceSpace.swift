@@ -92,7 +92,7 @@ public struct ResourceSpace: Sendable {
             }
         }
         for entry in program.entries {
-            if let kind = OperationModel.simdTiler(for: entry.operation), let violation = empty.vectorMemoryViolation(for: kind) {
+            if let kind = entry.operation.simdTiler, let violation = empty.vectorMemoryViolation(for: kind) {
                 raise(.vmem, 2 * violation.minimumBits)
             }
         }

@@ -32,12 +32,19 @@ enum SIMDModels {
         return counts
     }
 
+    /// What a pooling window computes: the largest element, the mean (adds then a divide), or the
+    /// sum (adds only: a per-channel spatial reduction, MODEL-EXTENSIONS.md §4).
+    enum PoolArithmetic {
+        case max, average, sum
+    }
+
     /// §6.3 Max, average and global-average pooling. The input tile carries the window halo, which
     /// is re-fetched for strides smaller than the kernel.
     static func pool(
-        average: Bool, _ d: SIMDDimensions, tile t: SIMDTile, outputBits: Double, _ hw: DerivedHardware
+        _ arithmetic: PoolArithmetic, _ d: SIMDDimensions, tile t: SIMDTile, outputBits: Double, _ hw: DerivedHardware
     ) -> Counts {
         let m = hw.columns, e = hw.simdBits, port = hw.simdPort, divide = hw.latencies.divide
+        let average = arithmetic == .average
         let outputElements = t.elements                                          // v_o
         let inputElements = t.inputWidth * t.inputHeight * t.channels * t.batch   // v_i
         let tiles = tileCount(d, t)
@@ -58,11 +65,14 @@ enum SIMDModels {
         counts.buffers.vmemWriteBits = (windowOps - outputs) * e + outputs * outputBits
             + (average ? outputElements * tiles * e : 0)
         counts.sram.instructionBits = ceil((lanesSteps * window + (average ? lanesSteps : 0)) * tiles) * 32
-        if average {
+        switch arithmetic {
+        case .max:
+            counts.simdOperations.max = windowOps
+        case .average:
             counts.simdOperations.add = windowOps
             counts.simdOperations.divide = outputElements * tiles
-        } else {
-            counts.simdOperations.max = windowOps
+        case .sum:
+            counts.simdOperations.add = windowOps
         }
         counts.ops = counts.simdOperations.latencyWeightedCount(hw.latencies)
         return counts
@@ -77,10 +87,24 @@ enum SIMDModels {
     /// exponentials go to DRAM and back as a 32-bit intermediate (booked as psum); 8-bit output.
     /// The published model hard-codes the shape: `classes = 1000`, `batch = 128`, unpadded.
     static func softmax(_ hw: DerivedHardware) -> Counts {
+        softmax(SoftmaxShape(classes: 1000, batch: 128, tileClasses: 64, tileBatch: 64, inputBits: 32,
+                             intermediateBits: 32, outputBits: 8), hw)
+    }
+
+    /// The shape §6.9's formulas take: `classes` per row, `batch` rows (lanes run across rows), the
+    /// DRAM tile, and the widths of the input, the exponentials' round trip and the output.
+    struct SoftmaxShape {
+        var classes, batch, tileClasses, tileBatch: Double
+        var inputBits, intermediateBits, outputBits: Double
+    }
+
+    /// §6.9 for any shape (MODEL-EXTENSIONS.md §6): the published passes and transfers, with the
+    /// real classes and rows.
+    static func softmax(_ shape: SoftmaxShape, _ hw: DerivedHardware) -> Counts {
         let m = hw.columns, port = hw.simdPort, latencies = hw.latencies
-        let classes = 1000.0, batch = 128.0
-        let tileClasses = 64.0, tileBatch = 64.0
-        let inputBits = 32.0, intermediateBits = 32.0, outputBits = 8.0
+        let classes = shape.classes, batch = shape.batch
+        let tileClasses = shape.tileClasses, tileBatch = shape.tileBatch
+        let inputBits = shape.inputBits, intermediateBits = shape.intermediateBits, outputBits = shape.outputBits
         let tiles = (classes / tileClasses) * (batch / tileBatch)
         let steps = tileClasses * ceil(tileBatch / m)  // u: lane-group steps per pass
         let fill = hw.simdFill

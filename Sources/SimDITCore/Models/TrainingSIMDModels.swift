@@ -136,6 +136,11 @@ enum TrainingSIMDModels {
             c.simdOperations.subtract = perElement.subtract * outputElements
             c.simdOperations.multiply = perElement.multiply * outputElements
             c.simdOperations.inverseSquareRoot = perElement.inverseSquareRoot * outputElements
+            c.simdOperations.max = perElement.max * outputElements
+            c.simdOperations.divide = perElement.divide * outputElements
+            c.simdOperations.exponent = perElement.exponent * outputElements
+            c.simdOperations.conditionalMove = perElement.conditionalMove * outputElements
+            c.simdOperations.elementSteps = perElement.elementSteps * outputElements
         } else {
             c.simdOperations.elementSteps = outputElements * s.steps
         }

@@ -160,6 +160,9 @@ public struct Counts: Sendable, Hashable {
     public var buffers = BufferActions()
     /// Multiply-accumulates on the systolic array (padded channels, §4.2).
     public var macs = 0.0
+    /// The multiply-accumulates the network asks for: the same ops with unpadded channels (and for
+    /// a grouped convolution, only each group's own channels). `usefulMACs ≤ macs`.
+    public var usefulMACs = 0.0
     public var simdOperations = SIMDOperations()
     /// The published "Op count": `2·MAC` on the array plus the latency-weighted SIMD count.
     public var ops = 0.0
@@ -185,6 +188,7 @@ public struct Counts: Sendable, Hashable {
         sum.sram = lhs.sram + rhs.sram
         sum.buffers = lhs.buffers + rhs.buffers
         sum.macs = lhs.macs + rhs.macs
+        sum.usefulMACs = lhs.usefulMACs + rhs.usefulMACs
         sum.simdOperations = lhs.simdOperations + rhs.simdOperations
         sum.ops = lhs.ops + rhs.ops
         return sum
@@ -217,6 +221,7 @@ extension Counts {
         c.sram.instructionBits *= factor
         c.buffers = buffers.scaled(by: factor)
         c.macs *= factor
+        c.usefulMACs *= factor
         c.ops *= factor
         let s = c.simdOperations
         c.simdOperations.max = s.max * factor

@@ -16,13 +16,24 @@ public enum OperationCategory: String, Sendable, Hashable, CaseIterable {
     case softmax
     case weightUpdate = "weight_update"
     case reductions
+    /// Activations other than ReLU (sigmoid, ReLU6, hard-swish, …).
+    case activation
+    case activationGradient = "activation_gradient"
+    case elementwiseMultiply = "elementwise_multiply"
+    /// Local response normalisation.
+    case normalization
+    case normalizationGradient = "normalization_gradient"
+    /// Copies that reorder elements (channel shuffle, transpose).
+    case dataMovement = "data_movement"
     case other
 
     /// Whether this category runs on the systolic array (counts as "convolution" in the share).
     public var isConvolution: Bool {
         switch self {
         case .forwardConvolution, .dataGradientConvolution, .weightGradientConvolution, .fullyConnected: true
-        default: false
+        case .batchNormStatistics, .batchNormApply, .batchNormBackward, .relu, .reluGradient, .elementwiseAdd,
+             .pooling, .poolingGradient, .softmax, .weightUpdate, .reductions, .activation, .activationGradient,
+             .elementwiseMultiply, .normalization, .normalizationGradient, .dataMovement, .other: false
         }
     }
 
@@ -44,34 +55,13 @@ public enum OperationCategory: String, Sendable, Hashable, CaseIterable {
         case .softmax: "softmax"
         case .weightUpdate: "weight update"
         case .reductions: "reductions"
+        case .activation: "activation"
+        case .activationGradient: "activation gradient"
+        case .elementwiseMultiply: "element-wise multiply"
+        case .normalization: "local response norm"
+        case .normalizationGradient: "local response norm gradient"
+        case .dataMovement: "data movement"
         case .other: "other (zero-cost)"
-        }
-    }
-}
-
-extension Operation {
-    /// The breakdown category of this op.
-    public var category: OperationCategory {
-        switch self {
-        case .convolution(let op):
-            switch op.role {
-            case .forward: .forwardConvolution
-            case .dataGradient: .dataGradientConvolution
-            case .weightGradient: .weightGradientConvolution
-            }
-        case .gemm: .fullyConnected
-        case .relu: .relu
-        case .elementwiseAdd: .elementwiseAdd
-        case .maxPool, .averagePool, .globalAveragePool: .pooling
-        case .softmax: .softmax
-        case .meanVariance: .batchNormStatistics
-        case .batchNorm: .batchNormApply
-        case .batchNormBackward: .batchNormBackward
-        case .reluGradient: .reluGradient
-        case .reduceSum: .reductions
-        case .weightUpdate: .weightUpdate
-        case .maxPoolGradient, .averagePoolGradient, .globalAveragePoolGradient: .poolingGradient
-        case .zeroCost: .other
         }
     }
 }

@@ -33,7 +33,7 @@ public enum SimulationIssue: Sendable, Hashable, CustomStringConvertible {
     case capacity(CapacityViolation, layer: String)
     /// No tile fits for this op (the buffers are too small for it).
     case noTile(layer: String, operation: String)
-    /// The published fusion rules do not cover this producer → consumer pair.
+    /// The fusion rules (each op's `fusion` role) do not cover this producer → consumer pair.
     case unsupportedFusion(layer: String, producer: String, consumer: String)
     case invalidBatch(Int)
 
@@ -45,7 +45,8 @@ public enum SimulationIssue: Sendable, Hashable, CustomStringConvertible {
             "no tile of '\(layer)' (\(operation)) fits in the buffers; enlarge them"
         case .unsupportedFusion(let layer, let producer, let consumer):
             "fusion of \(producer) → \(consumer) at '\(layer)' is not modelled (the published model fuses a "
-                + "convolution into relu, elem_add, mean_var or sgd4d, and a GEMM into sgd2d); run without --fusion"
+                + "convolution into relu, elem_add, mean_var or sgd4d, and a GEMM into sgd2d; element-wise "
+                + "activations and broadcast ops also take a convolution's output); run without --fusion"
         case .invalidBatch(let batch):
             "batch size \(batch) is not positive"
         }
@@ -87,7 +88,7 @@ public enum Simulator {
             let nextIsSystolic = index + 1 < entries.count && entries[index + 1].operation.unit == .systolic
             let outputBits = entry.operation.unit == .simd && nextIsSystolic
                 ? architecture.activationBits : architecture.accumulatorBits
-            let evaluation = OperationModel.evaluate(
+            let evaluation = Operation.evaluate(
                 entry.operation, batch: Double(options.batch), outputBits: Double(outputBits), fused: fusedFlags[index], hw)
             guard let evaluation else {
                 issues.append(.noTile(layer: entry.name, operation: entry.operation.name))
@@ -116,7 +117,7 @@ public enum Simulator {
                 checkedSystolic = true
                 issues += architecture.systolicCapacityViolations.map { .capacity($0, layer: entry.name) }
             case .simd:
-                guard let kind = OperationModel.simdTiler(for: entry.operation), !checkedTilers.contains(kind) else { continue }
+                guard let kind = entry.operation.simdTiler, !checkedTilers.contains(kind) else { continue }
                 checkedTilers.insert(kind)
                 if let violation = architecture.vectorMemoryViolation(for: kind) {
                     issues.append(.capacity(violation, layer: entry.name))

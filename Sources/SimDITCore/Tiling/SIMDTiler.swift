@@ -23,7 +23,9 @@ public struct SIMDDimensions: Sendable, Hashable {
     public var batch: Double
     public var kernelWidth: Double = 1
     public var kernelHeight: Double = 1
+    /// Vertical stride (the published model's single stride).
     public var stride: Double = 1
+    public var strideWidth: Double = 1
 }
 
 /// A DRAM→VMEM tile of a SIMD op. For pools the input extent includes the window halo; otherwise
@@ -55,10 +57,10 @@ enum SIMDTiler {
 
         case .pool, .maxPoolGradient:
             // Spatial (input extent in the fit) → channels → batch.
-            let s = d.stride, kw = d.kernelWidth, kh = d.kernelHeight
+            let s = d.stride, sw = d.strideWidth, kw = d.kernelWidth, kh = d.kernelHeight
             let gradient = kind == .maxPoolGradient
             func volume(_ ow: Double, _ oh: Double, _ oc: Double, _ b: Double) -> Double {
-                let iw = (ow - 1) * s + kw, ih = (oh - 1) * s + kh
+                let iw = (ow - 1) * sw + kw, ih = (oh - 1) * s + kh
                 return gradient ? (oc * iw * ih * b + oc * ow * oh * b) * e : oc * iw * ih * b * e
             }
             guard let (ow, oh) = TileSearch.spatial(d.width, d.height, integral: true, fits: { ow, oh in
@@ -67,7 +69,7 @@ enum SIMDTiler {
             let oc = TileSearch.grow(m, cap: d.channels) { oc in volume(ow, oh, oc, 1) <= capacity }
             guard let b = TileSearch.batch(d.batch, fits: { b in volume(ow, oh, oc, b) <= capacity }) else { return nil }
             return SIMDTile(outputWidth: ow, outputHeight: oh, channels: oc, batch: b,
-                            inputWidth: (ow - 1) * s + kw, inputHeight: (oh - 1) * s + kh)
+                            inputWidth: (ow - 1) * sw + kw, inputHeight: (oh - 1) * s + kh)
 
         case .meanVariance, .batchNorm:
             // Spatial → batch → channels; a second VMEM holds per-channel statistics.

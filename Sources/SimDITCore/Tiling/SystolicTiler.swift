@@ -9,7 +9,38 @@ public struct SystolicDimensions: Sendable, Hashable {
     /// `IC'`: input channels padded to the array's rows.
     public var inputChannels: Double
     public var batch: Double
+    /// Vertical stride `s` (the published model's single stride).
     public var stride: Double
+    public var strideWidth: Double
+    /// Dilation (1 in the published model): a kernel of `k` taps spans `(k − 1)·d + 1` inputs.
+    public var dilationHeight: Double
+    public var dilationWidth: Double
+
+    public init(outputWidth: Double, outputHeight: Double, outputChannels: Double, kernelWidth: Double,
+                kernelHeight: Double, inputChannels: Double, batch: Double, stride: Double,
+                strideWidth: Double? = nil, dilationHeight: Double = 1, dilationWidth: Double = 1) {
+        self.outputWidth = outputWidth
+        self.outputHeight = outputHeight
+        self.outputChannels = outputChannels
+        self.kernelWidth = kernelWidth
+        self.kernelHeight = kernelHeight
+        self.inputChannels = inputChannels
+        self.batch = batch
+        self.stride = stride
+        self.strideWidth = strideWidth ?? stride
+        self.dilationHeight = dilationHeight
+        self.dilationWidth = dilationWidth
+    }
+
+    /// The input extent of an `ow × oh` output tile of a `kw × kh` kernel tile:
+    /// `iw = (ow − 1)·s_w + (kw − 1)·d_w + 1` (`(ow − 1)·s + kw` in the published model).
+    @inline(__always)
+    func inputExtent(_ ow: Double, _ oh: Double, _ kw: Double, _ kh: Double) -> (width: Double, height: Double) {
+        if dilationWidth == 1 && dilationHeight == 1 {
+            return ((ow - 1) * strideWidth + kw, (oh - 1) * stride + kh)
+        }
+        return ((ow - 1) * strideWidth + (kw - 1) * dilationWidth + 1, (oh - 1) * stride + (kh - 1) * dilationHeight + 1)
+    }
 }
 
 /// A DRAM→SRAM tile of a systolic-array op (GENESYS-MODEL.md §3.1). The input extent includes the
@@ -62,13 +93,12 @@ enum SystolicTiler {
             kw * kh * ic * m * bwW <= w2 && kw * kh * ic * bwA <= i2
         }
         // 3. Spatial: integral search only for kernels up to 3×3.
-        let s = d.stride
         let integral = d.kernelHeight <= 3 && d.kernelWidth <= 3
         guard let (ow, oh) = TileSearch.spatial(d.outputWidth, d.outputHeight, integral: integral, fits: { ow, oh in
-            let iw = (ow - 1) * s + kw, ih = (oh - 1) * s + kh
+            let (iw, ih) = d.inputExtent(ow, oh, kw, kh)
             return ow * oh * m * 1 * bwP <= o2 && iw * ih * ic * 1 * bwA <= i2
         }) else { return nil }
-        let iw = (ow - 1) * s + kw, ih = (oh - 1) * s + kh
+        let (iw, ih) = d.inputExtent(ow, oh, kw, kh)
         // 4. Batch: the largest divisor of B that fits OBUF and IBUF.
         guard let b = TileSearch.batch(d.batch, fits: { b in
             ow * oh * m * b * bwP <= o2 && iw * ih * ic * b * bwA <= i2

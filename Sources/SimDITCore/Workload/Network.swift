@@ -14,42 +14,89 @@ public struct TensorShape: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(channels)×\(height)×\(width)" }
 }
 
-/// A layer's operation and its hyper-parameters.
+/// A layer's operation and its hyper-parameters. Each kind's rules (shape, lowering, backward)
+/// live in one conformance to `LayerRule` in `Operations/`; `rule` is the one switch that maps a
+/// case to it.
 public enum LayerKind: Sendable, Hashable {
-    case convolution(outputChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int, bias: Bool)
+    /// 2-D convolution, grouped and depthwise included.
+    case convolution(Convolution)
     /// Batch normalisation. Inference folds it into the convolution before it.
     case batchNorm
-    case relu
-    /// Element-wise sum of two tensors of the same shape (a residual connection).
+    /// An element-wise activation (ReLU, ReLU6, sigmoid, hard-swish, …).
+    case activation(ActivationFunction)
+    /// Element-wise sum of two tensors (a residual connection); the smaller may broadcast.
     case add
-    case maxPool(kernel: Int, stride: Int, padding: Int)
-    case averagePool(kernel: Int, stride: Int, padding: Int)
+    /// Element-wise product of two tensors (squeeze-and-excitation); the smaller may broadcast.
+    case multiply
+    case maxPool(Pooling)
+    case averagePool(Pooling)
     case globalAveragePool
+    case globalMaxPool
     case flatten
+    /// A view of the same elements in another shape (no data moves).
+    case reshape(TensorShape)
     case fullyConnected(outputFeatures: Int, bias: Bool)
+    /// Softmax over the channels of each position.
     case softmax
+    /// Concatenation of any number of inputs along the channels.
+    case concat
+    case localResponseNorm(LocalResponseNorm)
+    /// Dropout: nothing at inference, a mask multiply in training.
+    case dropout(ratio: Double)
+    case identity
+    /// ShuffleNet's channel shuffle: channels regrouped `g × C/g → C/g × g`, a copy.
+    case channelShuffle(groups: Int)
+    /// A general transpose of the same elements (a copy), to this per-sample shape.
+    case permute(TensorShape)
 
-    /// The type name used in network files.
-    public var typeName: String {
+    /// The ReLU activation.
+    public static var relu: LayerKind { .activation(.relu) }
+
+    /// A convolution with one stride and symmetric padding, the published model's.
+    public static func convolution(outputChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
+                                   padding: Int, bias: Bool) -> LayerKind {
+        .convolution(Convolution(outputChannels: outputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                                 stride: stride, padding: padding, bias: bias))
+    }
+
+    public static func maxPool(kernel: Int, stride: Int, padding: Int) -> LayerKind {
+        .maxPool(Pooling(kernel: kernel, stride: stride, padding: padding))
+    }
+
+    public static func averagePool(kernel: Int, stride: Int, padding: Int) -> LayerKind {
+        .averagePool(Pooling(kernel: kernel, stride: stride, padding: padding))
+    }
+
+    /// The kind's rules: exhaustive, so a new case fails to compile until it has them.
+    var rule: any LayerRule {
         switch self {
-        case .convolution: "conv"
-        case .batchNorm: "batch_norm"
-        case .relu: "relu"
-        case .add: "add"
-        case .maxPool: "max_pool"
-        case .averagePool: "avg_pool"
-        case .globalAveragePool: "global_avg_pool"
-        case .flatten: "flatten"
-        case .fullyConnected: "fc"
-        case .softmax: "softmax"
+        case .convolution(let convolution): convolution
+        case .batchNorm: BatchNormLayer()
+        case .activation(let function): ActivationLayer(function: function)
+        case .add: BinaryLayer(operation: .add)
+        case .multiply: BinaryLayer(operation: .multiply)
+        case .maxPool(let pooling): PoolLayer(kind: .max, pooling: pooling)
+        case .averagePool(let pooling): PoolLayer(kind: .average, pooling: pooling)
+        case .globalAveragePool: PoolLayer(kind: .globalAverage, pooling: nil)
+        case .globalMaxPool: PoolLayer(kind: .globalMax, pooling: nil)
+        case .flatten: ViewLayer(kind: .flatten)
+        case .reshape(let shape): ViewLayer(kind: .reshape(shape))
+        case .identity: ViewLayer(kind: .identity)
+        case .concat: ConcatLayer()
+        case .fullyConnected(let outputs, let bias): FullyConnectedLayer(outputFeatures: outputs, bias: bias)
+        case .softmax: SoftmaxLayer()
+        case .localResponseNorm(let lrn): lrn
+        case .dropout(let ratio): DropoutLayer(ratio: ratio)
+        case .channelShuffle(let groups): PermuteLayer(kind: .channelShuffle(groups: groups))
+        case .permute(let shape): PermuteLayer(kind: .reshape(shape))
         }
     }
 
+    /// The type name used in network files.
+    public var typeName: String { rule.typeName }
+
     /// How many inputs the layer takes.
-    public var arity: Int {
-        if case .add = self { return 2 }
-        return 1
-    }
+    public var arity: LayerArity { rule.arity }
 }
 
 /// One node of a network graph.
@@ -107,7 +154,7 @@ public struct NetworkError: Error, Sendable, Hashable {
 
 extension Network {
     /// Infers every layer's output shape, checking the graph: known, earlier, distinct producers;
-    /// matching shapes for `add`; windows that fit their padded inputs; positive sizes.
+    /// each kind's own shape rules (matching shapes, windows that fit, divisible groups, …).
     public func inferShapes() -> Result<[TensorShape], NetworkError> {
         var shapes: [TensorShape] = []
         shapes.reserveCapacity(layers.count)
@@ -132,49 +179,21 @@ extension Network {
                     fail("inputs", "unknown input '\(producer)': it must name an earlier layer or '\(Network.inputName)'")
                 }
             }
-            if layer.inputs.count != layer.kind.arity {
-                fail("inputs", "\(layer.kind.typeName) takes \(layer.kind.arity) input\(layer.kind.arity == 1 ? "" : "s"), got \(layer.inputs.count)")
+            let rule = layer.kind.rule
+            if !rule.arity.accepts(layer.inputs.count) {
+                fail("inputs", "\(rule.typeName) takes \(rule.arity), got \(layer.inputs.count)")
             }
             // Keep going with a placeholder so later layers are still checked.
-            guard inputShapes.count == layer.kind.arity else {
+            guard inputShapes.count == layer.inputs.count, rule.arity.accepts(inputShapes.count) else {
                 indexByName[layer.name] = index
                 shapes.append(inputShapes.first ?? input)
                 continue
             }
-            let x = inputShapes[0]
-            var output = x
-            switch layer.kind {
-            case .convolution(let outputChannels, let kh, let kw, let stride, let padding, _):
-                output = TensorShape(
-                    channels: outputChannels,
-                    height: Network.windowOutput(x.height, kh, stride, padding),
-                    width: Network.windowOutput(x.width, kw, stride, padding))
-                if x.height + 2 * padding < kh || x.width + 2 * padding < kw {
-                    fail("kernel", "kernel \(kh)×\(kw) is larger than the padded input \(x.height + 2 * padding)×\(x.width + 2 * padding)")
-                }
-            case .maxPool(let kernel, let stride, let padding), .averagePool(let kernel, let stride, let padding):
-                output = TensorShape(
-                    channels: x.channels,
-                    height: Network.windowOutput(x.height, kernel, stride, padding),
-                    width: Network.windowOutput(x.width, kernel, stride, padding))
-                if x.height + 2 * padding < kernel || x.width + 2 * padding < kernel {
-                    fail("kernel", "window \(kernel)×\(kernel) is larger than the padded input \(x.height + 2 * padding)×\(x.width + 2 * padding)")
-                }
-                if 2 * padding >= kernel + 1 {
-                    fail("padding", "padding \(padding) must be at most half the window \(kernel)")
-                }
-            case .globalAveragePool:
-                output = TensorShape(channels: x.channels, height: 1, width: 1)
-            case .flatten:
-                output = TensorShape(channels: x.elements, height: 1, width: 1)
-            case .fullyConnected(let outputFeatures, _):
-                output = TensorShape(channels: outputFeatures, height: 1, width: 1)
-            case .add:
-                if inputShapes[1] != x {
-                    fail("inputs", "add needs inputs of one shape; '\(layer.inputs[0])' is \(x) but '\(layer.inputs[1])' is \(inputShapes[1])")
-                }
-            case .batchNorm, .relu, .softmax:
-                break
+            var check = LayerShapeCheck()
+            let output = rule.outputShape(inputShapes, &check)
+            for issue in check.issues { fail(issue.field, issue.message) }
+            if check.issues.isEmpty, output.channels <= 0 || output.height <= 0 || output.width <= 0 {
+                fail(nil, "the output shape \(output) is empty")
             }
             indexByName[layer.name] = index
             shapes.append(output)
@@ -184,7 +203,6 @@ extension Network {
 
     /// `⌊(in + 2·pad − k) / s⌋ + 1`, the output size of a window sliding over a padded input.
     static func windowOutput(_ size: Int, _ kernel: Int, _ stride: Int, _ padding: Int) -> Int {
-        let span = size + 2 * padding - kernel
-        return span < 0 || stride <= 0 ? 0 : span / stride + 1
+        Window.outputSize(size, kernel: kernel, stride: stride, padBegin: padding, padEnd: padding)
     }
 }

@@ -7,9 +7,13 @@ public enum GradientRole: String, Sendable, Hashable {
 }
 
 /// A convolution as the published model sees it (GENESYS-MODEL.md §2.2): output size, kernel,
-/// channels, stride, and a batch field that is only a marker until the batch override (R2).
+/// channels, stride, and a batch field that is only a marker until the batch override (R2). Grouped
+/// and depthwise convolutions (`groups > 1`), rectangular strides and dilation are the extension
+/// of MODEL-EXTENSIONS.md §1; with their defaults the op is the published one.
 public struct ConvolutionOp: Sendable, Hashable {
+    /// All output channels (every group's).
     public var outputChannels: Int
+    /// All input channels (every group's).
     public var inputChannels: Int
     public var kernelHeight: Int
     public var kernelWidth: Int
@@ -17,16 +21,25 @@ public struct ConvolutionOp: Sendable, Hashable {
     public var outputWidth: Int
     /// The spec's `N`: 1 means "the run's batch goes here" (R2).
     public var batch: Int
+    /// Vertical stride (the published model's single stride).
     public var stride: Int
+    public var strideWidth: Int
     /// Zero padding on each side. The published model ignores it (Q6); kept for the refined model.
     public var padding: Int
     public var hasBias: Bool
     /// Forward, dX or dW. R2 puts the run's batch on the input channels of a dW op (§2.4).
     public var role: GradientRole
+    /// Channel groups: each group convolves `inputChannels / groups` inputs into
+    /// `outputChannels / groups` outputs.
+    public var groups: Int
+    public var dilationHeight: Int
+    public var dilationWidth: Int
 
+    /// `stride` sets both strides unless `strideWidth` is given.
     public init(outputChannels: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
                 outputHeight: Int, outputWidth: Int, batch: Int = 1, stride: Int = 1,
-                padding: Int = 0, hasBias: Bool = true, role: GradientRole = .forward) {
+                padding: Int = 0, hasBias: Bool = true, role: GradientRole = .forward,
+                groups: Int = 1, strideWidth: Int? = nil, dilationHeight: Int = 1, dilationWidth: Int = 1) {
         self.outputChannels = outputChannels
         self.inputChannels = inputChannels
         self.kernelHeight = kernelHeight
@@ -35,14 +48,18 @@ public struct ConvolutionOp: Sendable, Hashable {
         self.outputWidth = outputWidth
         self.batch = batch
         self.stride = stride
+        self.strideWidth = strideWidth ?? stride
         self.padding = padding
         self.hasBias = hasBias
         self.role = role
+        self.groups = groups
+        self.dilationHeight = dilationHeight
+        self.dilationWidth = dilationWidth
     }
 }
 
-/// A matrix multiply (fully-connected layer): `P` outputs from `N` inputs for `M` samples, the
-/// spec's field names (GENESYS-MODEL.md §2.2).
+/// A matrix multiply (fully-connected layer, or any GEMM): `P` outputs from `N` inputs for `M`
+/// samples, the spec's field names (GENESYS-MODEL.md §2.2).
 public struct GEMMOp: Sendable, Hashable {
     /// `P`: output features (the array's OC).
     public var outputs: Int
@@ -52,13 +69,18 @@ public struct GEMMOp: Sendable, Hashable {
     public var batch: Int
     public var hasBias: Bool
     public var role: GradientRole
+    /// Rows per sample of a GEMM over a sequence or a spatial map (a MatMul whose input has more
+    /// than two dimensions): the array sees `rows × batch` samples. 1 for a fully-connected layer.
+    public var rowsPerSample: Int
 
-    public init(outputs: Int, inputs: Int, batch: Int = 1, hasBias: Bool = true, role: GradientRole = .forward) {
+    public init(outputs: Int, inputs: Int, batch: Int = 1, hasBias: Bool = true, role: GradientRole = .forward,
+                rowsPerSample: Int = 1) {
         self.outputs = outputs
         self.inputs = inputs
         self.batch = batch
         self.hasBias = hasBias
         self.role = role
+        self.rowsPerSample = rowsPerSample
     }
 }
 
@@ -75,6 +97,10 @@ public struct ElementwiseOp: Sendable, Hashable {
         self.width = width
         self.batch = batch
     }
+
+    init(_ shape: TensorShape) {
+        self.init(channels: shape.channels, height: shape.height, width: shape.width)
+    }
 }
 
 /// A pooling window: output size, kernel and stride. A global pool has a 1×1 output, the whole
@@ -85,36 +111,50 @@ public struct PoolOp: Sendable, Hashable {
     public var outputWidth: Int
     public var kernelHeight: Int
     public var kernelWidth: Int
+    /// Vertical stride (the published model's single stride).
     public var stride: Int
+    public var strideWidth: Int
     public var batch: Int
 
+    /// `stride` sets both strides unless `strideWidth` is given.
     public init(channels: Int, outputHeight: Int, outputWidth: Int, kernelHeight: Int,
-                kernelWidth: Int, stride: Int, batch: Int = 1) {
+                kernelWidth: Int, stride: Int, batch: Int = 1, strideWidth: Int? = nil) {
         self.channels = channels
         self.outputHeight = outputHeight
         self.outputWidth = outputWidth
         self.kernelHeight = kernelHeight
         self.kernelWidth = kernelWidth
         self.stride = stride
+        self.strideWidth = strideWidth ?? stride
         self.batch = batch
     }
 
-    /// A global average pool over an `inputHeight × inputWidth` map.
+    /// A global pool over an `inputHeight × inputWidth` map.
     public static func global(channels: Int, inputHeight: Int, inputWidth: Int, batch: Int = 1) -> PoolOp {
         PoolOp(channels: channels, outputHeight: 1, outputWidth: 1, kernelHeight: inputHeight,
                kernelWidth: inputWidth, stride: 1, batch: batch)
     }
 }
 
-/// Softmax over `classes` for each sample.
+/// Softmax over `classes` for each of `rows` rows per sample.
 public struct SoftmaxOp: Sendable, Hashable {
     public var classes: Int
+    /// Rows per sample (1 for a classifier's output).
+    public var rowsPerSample: Int
     public var batch: Int
+    /// The published code's softmax, which ignores the shape and always computes 1000 classes ×
+    /// 128 samples (GENESYS-MODEL.md §6.9, quirk Q19). Networks lower to the real shape.
+    public var publishedShape: Bool
 
-    public init(classes: Int, batch: Int = 1) {
+    public init(classes: Int, rowsPerSample: Int = 1, batch: Int = 1, publishedShape: Bool = false) {
         self.classes = classes
+        self.rowsPerSample = rowsPerSample
         self.batch = batch
+        self.publishedShape = publishedShape
     }
+
+    /// The published op (Q19).
+    public static let published = SoftmaxOp(classes: 1000, publishedShape: true)
 }
 
 /// A reduction over the batch of a `C`-vector (`reduce_sum`): bias, scale and offset gradients.
@@ -163,20 +203,89 @@ public struct WeightUpdateOp: Sendable, Hashable {
         }
         return optimizer.rawValue + suffix
     }
+}
 
-    /// The published name of the same update (`sgd4d`, `sgd2d`, `sgd1d`), for the fusion rules.
-    var publishedName: String {
-        switch shape {
-        case .fourD: "sgd4d"
-        case .twoD: "sgd2d"
-        case .oneD: "sgd1d"
+/// An element-wise function on the SIMD unit (MODEL-EXTENSIONS.md §3).
+public enum ActivationFunction: Sendable, Hashable {
+    /// `max(x, 0)`, the published `relu`.
+    case relu
+    /// `min(max(x, lower), upper)`; ReLU6 is `clip(0, 6)`.
+    case clip(lower: Double, upper: Double)
+    /// `x` if `x ≥ 0`, else `α·x`.
+    case leakyRelu(alpha: Double)
+    case sigmoid
+    case tanh
+    /// `max(0, min(1, α·x + β))`.
+    case hardSigmoid(alpha: Double, beta: Double)
+    /// `x · hardSigmoid(x)` with α = 1/6, β = 1/2.
+    case hardSwish
+    /// `x · sigmoid(x)` (SiLU), EfficientNet's activation.
+    case swish
+
+    /// The op name in programs and network files.
+    public var name: String {
+        switch self {
+        case .relu: "relu"
+        case .clip(let lower, let upper): lower == 0 && upper == 6 ? "relu6" : "clip"
+        case .leakyRelu: "leaky_relu"
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .hardSigmoid: "hard_sigmoid"
+        case .hardSwish: "hard_swish"
+        case .swish: "swish"
         }
     }
 }
 
-/// One entry of a lowered program: the published model's op vocabulary (GENESYS-MODEL.md §2.1 R1).
+/// An activation function applied to a tensor.
+public struct ActivationOp: Sendable, Hashable {
+    public var function: ActivationFunction
+    public var tensor: ElementwiseOp
+
+    public init(function: ActivationFunction, tensor: ElementwiseOp) {
+        self.function = function
+        self.tensor = tensor
+    }
+}
+
+/// The arithmetic of a two-operand element-wise op.
+public enum BinaryOperator: String, Sendable, Hashable {
+    case add, multiply
+}
+
+/// An element-wise op whose second operand is broadcast over the first (a squeeze-and-excitation
+/// scale `C×H×W ⊙ C×1×1`, a dropout mask, a bias): the output has the first operand's shape.
+public struct BroadcastOp: Sendable, Hashable {
+    public var operation: BinaryOperator
+    public var tensor: ElementwiseOp
+    /// Per sample, the second operand's elements (`C` for a per-channel scale; all of `tensor`'s
+    /// for an operand of the same shape).
+    public var operandElements: Int
+
+    public init(operation: BinaryOperator, tensor: ElementwiseOp, operandElements: Int) {
+        self.operation = operation
+        self.tensor = tensor
+        self.operandElements = operandElements
+    }
+}
+
+/// Local response normalisation across `size` neighbouring channels (AlexNet, GoogLeNet).
+public struct LRNOp: Sendable, Hashable {
+    public var tensor: ElementwiseOp
+    public var size: Int
+
+    public init(tensor: ElementwiseOp, size: Int) {
+        self.tensor = tensor
+        self.size = size
+    }
+}
+
+/// One entry of a lowered program: the published model's op vocabulary (GENESYS-MODEL.md §2.1 R1)
+/// and its extensions (MODEL-EXTENSIONS.md). Each case's unit, category, fusion behaviour, tiler
+/// and cost model live in one conformance to `OperationModel` (`Operations/`); `model` is the one
+/// switch that maps a case to it.
 public enum Operation: Sendable, Hashable {
-    /// `conv_bias` or `conv` (without bias).
+    /// `conv_bias` or `conv` (without bias); grouped and depthwise convolutions too.
     case convolution(ConvolutionOp)
     /// `gemm` or `gemm_no_bias`.
     case gemm(GEMMOp)
@@ -202,47 +311,25 @@ public enum Operation: Sendable, Hashable {
     case maxPoolGradient(PoolOp)
     case averagePoolGradient(PoolOp)
     case globalAveragePoolGradient(PoolOp)
-    /// An op the model gives no cost, named as in the published programs (e.g. `coarse_flatten`).
+    /// An activation other than ReLU (`sigmoid`, `relu6`, `hard_swish`, …).
+    case activation(ActivationOp)
+    /// The gradient of an activation other than ReLU (`sigmoid_grad`, …).
+    case activationGradient(ActivationOp)
+    /// `broadcast_add`, `broadcast_mul`: the second operand broadcast over the first.
+    case broadcast(BroadcastOp)
+    case globalMaxPool(PoolOp)
+    case globalMaxPoolGradient(PoolOp)
+    /// `reduce_spatial`: a per-channel sum over the spatial map (a broadcast operand's gradient).
+    case spatialReduction(PoolOp)
+    case localResponseNorm(LRNOp)
+    case localResponseNormGradient(LRNOp)
+    /// `softmax_grad`: `dx = y ⊙ (dy − Σ y ⊙ dy)`.
+    case softmaxGradient(SoftmaxOp)
+    /// `permute`: a copy through the SIMD unit that reorders elements (a channel shuffle).
+    case permute(ElementwiseOp)
+    /// An op the model gives no cost, named as in the published programs (e.g. `coarse_flatten`)
+    /// or for what it is (`concat`, `reshape`, `dropout`).
     case zeroCost(String)
-
-    /// The published op name (the `operation` field of a SimDIT spec).
-    public var name: String {
-        switch self {
-        case .convolution(let op): op.hasBias ? "conv_bias" : "conv"
-        case .gemm(let op): op.hasBias ? "gemm" : "gemm_no_bias"
-        case .relu: "relu"
-        case .elementwiseAdd: "elem_add"
-        case .maxPool: "max_pool"
-        case .averagePool: "avg_pool"
-        case .globalAveragePool: "global_avg_pool"
-        case .softmax: "softmax"
-        case .meanVariance: "mean_var"
-        case .batchNorm: "batch_norm"
-        case .batchNormBackward: "batchnorm_grad_x_mu"
-        case .reluGradient: "relu_grad"
-        case .reduceSum: "reduce_sum"
-        case .weightUpdate(let op): op.name
-        case .maxPoolGradient: "max_pool_grad"
-        case .averagePoolGradient: "average_pool_grad"
-        case .globalAveragePoolGradient: "global_average_pool_grad"
-        case .zeroCost(let name): name
-        }
-    }
-
-    /// The op's name in the published vocabulary (weight updates under their SGD names).
-    var publishedName: String {
-        if case .weightUpdate(let op) = self { return op.publishedName }
-        return name
-    }
-
-    /// Which unit runs it.
-    public var unit: ExecutionUnit {
-        switch self {
-        case .convolution, .gemm: .systolic
-        case .zeroCost: .none
-        default: .simd
-        }
-    }
 }
 
 /// The unit an op runs on. Zero-cost ops run nowhere.

@@ -5,20 +5,81 @@ import Yams
 /// reads the previous one unless it names its producers (`input:` or `inputs:`); `input` names the
 /// network input. `simdit networks show resnet18` prints a complete example.
 public enum NetworkFile {
-    /// The keys each layer type accepts beyond `name`, `type`, `input` and `inputs`.
-    public static let layerTypes: [(type: String, keys: [String], summary: String)] = [
-        ("conv", ["out_channels", "kernel", "stride", "padding", "bias"],
-         "2-D convolution: out_channels, kernel (n or [height, width]), stride (1), padding (0), bias (true)"),
-        ("batch_norm", [], "batch normalisation (folded into the convolution before it for inference)"),
-        ("relu", [], "rectified linear unit"),
-        ("add", [], "element-wise sum of two inputs of one shape (inputs: [a, b])"),
-        ("max_pool", ["kernel", "stride", "padding"], "max pooling: kernel, stride (= kernel), padding (0)"),
-        ("avg_pool", ["kernel", "stride", "padding"], "average pooling: kernel, stride (= kernel), padding (0)"),
-        ("global_avg_pool", [], "average over the whole feature map"),
-        ("flatten", [], "reshape to a vector (no cost)"),
-        ("fc", ["out_features", "bias"], "fully-connected layer: out_features, bias (true)"),
-        ("softmax", [], "softmax over the features"),
+    /// One layer type of the file format: its keys beyond `name`, `type`, `input` and `inputs`,
+    /// a summary for help text, and how its fields become a `LayerKind` (nil after an error).
+    struct LayerType: Sendable {
+        var type: String
+        var keys: [String]
+        var summary: String
+        var read: @Sendable (Mapping) -> LayerKind?
+    }
+
+    /// Every layer type a network file accepts.
+    static let types: [LayerType] = [
+        LayerType(type: "conv", keys: ["out_channels", "kernel", "stride", "padding", "dilation", "groups", "bias"],
+                  summary: "2-D convolution: out_channels, kernel (n or [height, width]), stride (1 or [h, w]), "
+                      + "padding (0, [h, w] or [top, left, bottom, right]), dilation (1 or [h, w]), groups (1; "
+                      + "the input channels for depthwise), bias (true)",
+                  read: readConvolution),
+        LayerType(type: "batch_norm", keys: [], summary: "batch normalisation (folded into the convolution before it for inference)",
+                  read: { _ in .batchNorm }),
+        LayerType(type: "relu", keys: [], summary: "rectified linear unit, max(x, 0)", read: { _ in .relu }),
+        LayerType(type: "relu6", keys: [], summary: "min(max(x, 0), 6)", read: { _ in .activation(.clip(lower: 0, upper: 6)) }),
+        LayerType(type: "clip", keys: ["min", "max"], summary: "min(max(x, min), max)", read: { map in
+            guard let lower = map.number("min", required: true), let upper = map.number("max", required: true) else { return nil }
+            return .activation(.clip(lower: lower, upper: upper))
+        }),
+        LayerType(type: "leaky_relu", keys: ["alpha"], summary: "x if x ≥ 0 else alpha·x (alpha 0.01)", read: { map in
+            .activation(.leakyRelu(alpha: map.number("alpha") ?? 0.01))
+        }),
+        LayerType(type: "sigmoid", keys: [], summary: "1 / (1 + e^−x)", read: { _ in .activation(.sigmoid) }),
+        LayerType(type: "tanh", keys: [], summary: "hyperbolic tangent", read: { _ in .activation(.tanh) }),
+        LayerType(type: "hard_sigmoid", keys: ["alpha", "beta"], summary: "max(0, min(1, alpha·x + beta)) (alpha 0.2, beta 0.5)",
+                  read: { map in .activation(.hardSigmoid(alpha: map.number("alpha") ?? 0.2, beta: map.number("beta") ?? 0.5)) }),
+        LayerType(type: "hard_swish", keys: [], summary: "x · relu6(x + 3) / 6 (MobileNetV3)", read: { _ in .activation(.hardSwish) }),
+        LayerType(type: "swish", keys: [], summary: "x · sigmoid(x), SiLU (EfficientNet)", read: { _ in .activation(.swish) }),
+        LayerType(type: "add", keys: [], summary: "element-wise sum of two inputs (inputs: [a, b]); a smaller one broadcasts",
+                  read: { _ in .add }),
+        LayerType(type: "mul", keys: [], summary: "element-wise product of two inputs (inputs: [a, b]); a smaller one "
+                      + "broadcasts (squeeze-and-excitation)", read: { _ in .multiply }),
+        LayerType(type: "concat", keys: [], summary: "concatenation along the channels (inputs: [a, b, …])", read: { _ in .concat }),
+        LayerType(type: "max_pool", keys: ["kernel", "stride", "padding", "ceil_mode"],
+                  summary: "max pooling: kernel, stride (= kernel), padding (0), ceil_mode (false)",
+                  read: { map in readPooling(map).map { .maxPool($0) } }),
+        LayerType(type: "avg_pool", keys: ["kernel", "stride", "padding", "ceil_mode"],
+                  summary: "average pooling: kernel, stride (= kernel), padding (0), ceil_mode (false)",
+                  read: { map in readPooling(map).map { .averagePool($0) } }),
+        LayerType(type: "global_avg_pool", keys: [], summary: "average over the whole feature map", read: { _ in .globalAveragePool }),
+        LayerType(type: "global_max_pool", keys: [], summary: "maximum over the whole feature map", read: { _ in .globalMaxPool }),
+        LayerType(type: "lrn", keys: ["size", "alpha", "beta", "bias"],
+                  summary: "local response normalisation across channels: size, alpha (1e-4), beta (0.75), bias (1)",
+                  read: { map in
+                      guard let size = map.integer("size", required: true, minimum: 1) else { return nil }
+                      return .localResponseNorm(LocalResponseNorm(size: size, alpha: map.number("alpha") ?? 1e-4,
+                                                                   beta: map.number("beta") ?? 0.75, bias: map.number("bias") ?? 1))
+                  }),
+        LayerType(type: "flatten", keys: [], summary: "reshape to a vector (no cost)", read: { _ in .flatten }),
+        LayerType(type: "reshape", keys: ["shape"], summary: "the same elements as [channels, height, width] (no cost)",
+                  read: { map in readShape(map).map { .reshape($0) } }),
+        LayerType(type: "identity", keys: [], summary: "no operation (no cost)", read: { _ in .identity }),
+        LayerType(type: "dropout", keys: ["ratio"], summary: "nothing at inference; a mask multiply in training (ratio 0.5)",
+                  read: { map in .dropout(ratio: map.number("ratio") ?? 0.5) }),
+        LayerType(type: "channel_shuffle", keys: ["groups"], summary: "ShuffleNet's channel shuffle: groups (a copy)",
+                  read: { map in map.integer("groups", required: true, minimum: 1).map { .channelShuffle(groups: $0) } }),
+        LayerType(type: "permute", keys: ["shape"], summary: "a transpose to [channels, height, width] (a copy)",
+                  read: { map in readShape(map).map { .permute($0) } }),
+        LayerType(type: "fc", keys: ["out_features", "bias"], summary: "fully-connected layer: out_features, bias (true)",
+                  read: { map in
+                      guard let outputs = map.integer("out_features", required: true, minimum: 1) else { return nil }
+                      return .fullyConnected(outputFeatures: outputs, bias: map.boolean("bias") ?? true)
+                  }),
+        LayerType(type: "softmax", keys: [], summary: "softmax over the channels", read: { _ in .softmax }),
     ]
+
+    /// The keys each layer type accepts beyond `name`, `type`, `input` and `inputs`.
+    public static var layerTypes: [(type: String, keys: [String], summary: String)] {
+        types.map { ($0.type, $0.keys, $0.summary) }
+    }
 
     static let commonKeys = ["name", "type", "input", "inputs"]
 
@@ -105,10 +166,10 @@ public enum NetworkFile {
     static func readLayer(_ map: Mapping, index: Int, previous: String) -> Layer? {
         let document = map.document
         guard let type = map.string("type", required: true) else { return nil }
-        guard let entry = layerTypes.first(where: { $0.type == type }) else {
-            document.error("unknown layer type '\(type)'\(Suggestion.didYouMean(type, in: layerTypes.map(\.type)))",
+        guard let entry = types.first(where: { $0.type == type }) else {
+            document.error("unknown layer type '\(type)'\(Suggestion.didYouMean(type, in: types.map(\.type)))",
                            at: map.value("type"), keyPath: "\(map.path).type",
-                           notes: ["layer types: \(layerTypes.map(\.type).joined(separator: ", "))"])
+                           notes: ["layer types: \(types.map(\.type).joined(separator: ", "))"])
             return nil
         }
         map.rejectUnknownKeys(allowed: commonKeys + entry.keys, context: "a '\(type)' layer")
@@ -127,59 +188,75 @@ public enum NetworkFile {
                 }
                 return text
             }
-        } else if type == "add" {
-            document.error("an 'add' layer needs 'inputs: [first, second]'", at: map.node, keyPath: "\(map.path).inputs")
+        } else if ["add", "mul", "concat"].contains(type) {
+            document.error("a '\(type)' layer needs 'inputs: [first, second\(type == "concat" ? ", …" : "")]'", at: map.node,
+                           keyPath: "\(map.path).inputs")
         }
+        guard let kind = entry.read(map) else { return nil }
+        return Layer(name: name, kind: kind, inputs: inputs)
+    }
 
-        switch type {
-        case "conv":
-            let outputs = map.integer("out_channels", required: true, minimum: 1)
-            let kernel = readKernel(map)
-            let stride = map.integer("stride", minimum: 1) ?? 1
-            let padding = map.integer("padding", minimum: 0) ?? 0
-            let bias = map.boolean("bias") ?? true
-            guard let outputs, let kernel else { return nil }
-            return Layer(name: name, kind: .convolution(outputChannels: outputs, kernelHeight: kernel.height,
-                                                        kernelWidth: kernel.width, stride: stride, padding: padding,
-                                                        bias: bias), inputs: inputs)
-        case "max_pool", "avg_pool":
-            guard let kernel = map.integer("kernel", required: true, minimum: 1) else { return nil }
-            let stride = map.integer("stride", minimum: 1) ?? kernel
-            let padding = map.integer("padding", minimum: 0) ?? 0
-            let kind: LayerKind = type == "max_pool"
-                ? .maxPool(kernel: kernel, stride: stride, padding: padding)
-                : .averagePool(kernel: kernel, stride: stride, padding: padding)
-            return Layer(name: name, kind: kind, inputs: inputs)
-        case "fc":
-            guard let outputs = map.integer("out_features", required: true, minimum: 1) else { return nil }
-            return Layer(name: name, kind: .fullyConnected(outputFeatures: outputs, bias: map.boolean("bias") ?? true),
-                         inputs: inputs)
-        case "batch_norm": return Layer(name: name, kind: .batchNorm, inputs: inputs)
-        case "relu": return Layer(name: name, kind: .relu, inputs: inputs)
-        case "add": return Layer(name: name, kind: .add, inputs: inputs)
-        case "global_avg_pool": return Layer(name: name, kind: .globalAveragePool, inputs: inputs)
-        case "flatten": return Layer(name: name, kind: .flatten, inputs: inputs)
-        default: return Layer(name: name, kind: .softmax, inputs: inputs)
+    /// A `[height, width]` pair from `n` or `[h, w]`.
+    private static func pair(_ map: Mapping, _ key: String, minimum: Int, default value: Int?) -> (Int, Int)? {
+        guard map.value(key) != nil else { return value.map { ($0, $0) } }
+        guard let values = map.integers(key, counts: [2], minimum: minimum,
+                                        "\(minimum > 0 ? "a positive" : "a") whole number or [height, width]") else { return nil }
+        return values.count == 1 ? (values[0], values[0]) : (values[0], values[1])
+    }
+
+    /// `padding: n`, `[h, w]` or `[top, left, bottom, right]`.
+    private static func padding(_ map: Mapping) -> Padding? {
+        guard map.value("padding") != nil else { return .zero }
+        guard let values = map.integers("padding", counts: [2, 4], minimum: 0,
+                                        "a whole number ≥ 0, [height, width] or [top, left, bottom, right]") else { return nil }
+        switch values.count {
+        case 1: return Padding(uniform: values[0])
+        case 2: return Padding(top: values[0], left: values[1], bottom: values[0], right: values[1])
+        default: return Padding(top: values[0], left: values[1], bottom: values[2], right: values[3])
         }
+    }
+
+    static func readConvolution(_ map: Mapping) -> LayerKind? {
+        let outputs = map.integer("out_channels", required: true, minimum: 1)
+        let kernel = readKernel(map)
+        let stride = pair(map, "stride", minimum: 1, default: 1)
+        let dilation = pair(map, "dilation", minimum: 1, default: 1)
+        let padding = padding(map)
+        let groups = map.integer("groups", minimum: 1) ?? 1
+        let bias = map.boolean("bias") ?? true
+        guard let outputs, let kernel, let stride, let dilation, let padding else { return nil }
+        return .convolution(Convolution(outputChannels: outputs, kernelHeight: kernel.height, kernelWidth: kernel.width,
+                                        strideHeight: stride.0, strideWidth: stride.1, padding: padding,
+                                        dilationHeight: dilation.0, dilationWidth: dilation.1, groups: groups, bias: bias))
+    }
+
+    static func readPooling(_ map: Mapping) -> Pooling? {
+        guard map.require("kernel", "the window size: n or [height, width]") != nil,
+              let kernel = pair(map, "kernel", minimum: 1, default: nil) else { return nil }
+        let stride = pair(map, "stride", minimum: 1, default: nil) ?? kernel
+        guard let padding = padding(map) else { return nil }
+        return Pooling(kernelHeight: kernel.0, kernelWidth: kernel.1, strideHeight: stride.0, strideWidth: stride.1,
+                       padding: padding, ceilMode: map.boolean("ceil_mode") ?? false)
+    }
+
+    /// `shape: [channels, height, width]`.
+    static func readShape(_ map: Mapping) -> TensorShape? {
+        guard map.require("shape", "[channels, height, width]") != nil,
+              let values = map.integers("shape", counts: [3], minimum: 1, "[channels, height, width] of positive whole numbers"),
+              values.count == 3 else {
+            if map.value("shape")?.sequence == nil, map.value("shape") != nil {
+                map.document.error("'shape' must be [channels, height, width]", at: map.value("shape"), keyPath: "\(map.path).shape")
+            }
+            return nil
+        }
+        return TensorShape(channels: values[0], height: values[1], width: values[2])
     }
 
     /// `kernel: 3` or `kernel: [height, width]`.
     static func readKernel(_ map: Mapping) -> (height: Int, width: Int)? {
-        guard let node = map.value("kernel") else {
-            _ = map.require("kernel", "the kernel size: n or [height, width]")
-            return nil
-        }
-        if let list = node.sequence {
-            let values = list.compactMap { $0.scalar.flatMap { Int($0.string) } }
-            guard list.count == 2, values.count == 2, values.allSatisfy({ $0 > 0 }) else {
-                map.document.error("'kernel' must be a positive whole number or [height, width], got \(Mapping.describe(node))",
-                                   at: node, keyPath: "\(map.path).kernel")
-                return nil
-            }
-            return (values[0], values[1])
-        }
-        guard let size = map.integer("kernel", minimum: 1) else { return nil }
-        return (size, size)
+        guard map.require("kernel", "the kernel size: n or [height, width]") != nil,
+              let kernel = pair(map, "kernel", minimum: 1, default: nil) else { return nil }
+        return (kernel.0, kernel.1)
     }
 
     /// The network as a version-1 file that `read` accepts.
@@ -198,21 +275,51 @@ public enum NetworkFile {
             } else if layer.inputs != [previous] {
                 fields.append("input: \(layer.inputs.first.map(YAMLText.scalar) ?? Network.inputName)")
             }
-            switch layer.kind {
-            case .convolution(let outputs, let kh, let kw, let stride, let padding, let bias):
-                fields.append("out_channels: \(outputs)")
-                fields.append(kh == kw ? "kernel: \(kh)" : "kernel: [\(kh), \(kw)]")
-                fields += ["stride: \(stride)", "padding: \(padding)", "bias: \(bias)"]
-            case .maxPool(let kernel, let stride, let padding), .averagePool(let kernel, let stride, let padding):
-                fields += ["kernel: \(kernel)", "stride: \(stride)", "padding: \(padding)"]
-            case .fullyConnected(let outputs, let bias):
-                fields += ["out_features: \(outputs)", "bias: \(bias)"]
-            case .batchNorm, .relu, .add, .globalAveragePool, .flatten, .softmax:
-                break
-            }
+            fields += fieldsOf(layer.kind)
             text += "  - {\(fields.joined(separator: ", "))}\n"
             previous = layer.name
         }
         return text
+    }
+
+    /// The type-specific fields of a layer, as `key: value` texts.
+    static func fieldsOf(_ kind: LayerKind) -> [String] {
+        func pair(_ key: String, _ h: Int, _ w: Int) -> String { h == w ? "\(key): \(h)" : "\(key): [\(h), \(w)]" }
+        func padding(_ p: Padding) -> String {
+            if p.isUniform { return "padding: \(p.top)" }
+            if p.top == p.bottom && p.left == p.right { return "padding: [\(p.top), \(p.left)]" }
+            return "padding: [\(p.top), \(p.left), \(p.bottom), \(p.right)]"
+        }
+        func number(_ value: Double) -> String { YAMLText.number(value) }
+        func shape(_ s: TensorShape) -> String { "shape: [\(s.channels), \(s.height), \(s.width)]" }
+        switch kind {
+        case .convolution(let c):
+            var fields = ["out_channels: \(c.outputChannels)", pair("kernel", c.kernelHeight, c.kernelWidth),
+                          pair("stride", c.strideHeight, c.strideWidth), padding(c.padding)]
+            if c.dilationHeight != 1 || c.dilationWidth != 1 { fields.append(pair("dilation", c.dilationHeight, c.dilationWidth)) }
+            if c.groups != 1 { fields.append("groups: \(c.groups)") }
+            return fields + ["bias: \(c.bias)"]
+        case .maxPool(let p), .averagePool(let p):
+            var fields = [pair("kernel", p.kernelHeight, p.kernelWidth), pair("stride", p.strideHeight, p.strideWidth),
+                          padding(p.padding)]
+            if p.ceilMode { fields.append("ceil_mode: true") }
+            return fields
+        case .fullyConnected(let outputs, let bias):
+            return ["out_features: \(outputs)", "bias: \(bias)"]
+        case .activation(let function):
+            switch function {
+            case .clip(let lower, let upper) where !(lower == 0 && upper == 6): return ["min: \(number(lower))", "max: \(number(upper))"]
+            case .leakyRelu(let alpha): return ["alpha: \(number(alpha))"]
+            case .hardSigmoid(let alpha, let beta): return ["alpha: \(number(alpha))", "beta: \(number(beta))"]
+            case .relu, .clip, .sigmoid, .tanh, .hardSwish, .swish: return []
+            }
+        case .localResponseNorm(let lrn):
+            return ["size: \(lrn.size)", "alpha: \(number(lrn.alpha))", "beta: \(number(lrn.beta))", "bias: \(number(lrn.bias))"]
+        case .dropout(let ratio): return ["ratio: \(number(ratio))"]
+        case .channelShuffle(let groups): return ["groups: \(groups)"]
+        case .reshape(let s), .permute(let s): return [shape(s)]
+        case .batchNorm, .add, .multiply, .globalAveragePool, .globalMaxPool, .flatten, .softmax, .concat, .identity:
+            return []
+        }
     }
 }

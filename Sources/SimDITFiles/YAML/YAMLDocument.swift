@@ -153,6 +153,35 @@ public struct Mapping {
         return number
     }
 
+    /// A finite real number. Nil when absent or wrong.
+    public func number(_ key: String, required: Bool = false) -> Double? {
+        guard let valueNode = required ? require(key, "a number") : value(key) else { return nil }
+        guard let scalar = valueNode.scalar, scalar.style == .plain || scalar.style == .any,
+              let number = Double(scalar.string.replacingOccurrences(of: "_", with: "")), number.isFinite else {
+            document.error("'\(key)' must be a finite number, got \(Mapping.describe(valueNode))", at: valueNode,
+                           keyPath: keyPath(key))
+            return nil
+        }
+        return number
+    }
+
+    /// One whole number or a list of them, of one of the `counts` lengths, each at least `minimum`:
+    /// `stride: 2` or `stride: [2, 1]`. A single number is returned as a one-element list.
+    public func integers(_ key: String, counts: [Int], minimum: Int, _ what: String) -> [Int]? {
+        guard let valueNode = value(key) else { return nil }
+        let scalars = valueNode.sequence.map(Array.init) ?? [valueNode]
+        let values = scalars.compactMap { node -> Int? in
+            guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any else { return nil }
+            return Int(scalar.string.replacingOccurrences(of: "_", with: ""))
+        }
+        let allowed = valueNode.sequence == nil ? [1] : counts
+        guard values.count == scalars.count, allowed.contains(values.count), values.allSatisfy({ $0 >= minimum }) else {
+            document.error("'\(key)' must be \(what), got \(Mapping.describe(valueNode))", at: valueNode, keyPath: keyPath(key))
+            return nil
+        }
+        return values
+    }
+
     /// A string scalar.
     public func string(_ key: String, required: Bool = false) -> String? {
         guard let valueNode = required ? require(key, "a name") : value(key) else { return nil }

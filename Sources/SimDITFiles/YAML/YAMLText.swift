@@ -22,4 +22,10 @@ public enum YAMLText {
         }
         return escaped + "\""
     }
+
+    /// A finite number as YAML that reads back to the same `Double` (whole numbers without a point).
+    public static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
+    }
 }

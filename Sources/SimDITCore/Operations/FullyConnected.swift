@@ -1,0 +1,67 @@
+/// A fully-connected layer: the input flattened to `N` features, `P` outputs.
+struct FullyConnectedLayer: LayerRule {
+    var outputFeatures: Int
+    var bias: Bool
+
+    var typeName: String { "fc" }
+    var arity: LayerArity { .exactly(1) }
+
+    func outputShape(_ inputs: [TensorShape], _ check: inout LayerShapeCheck) -> TensorShape {
+        TensorShape(channels: outputFeatures, height: 1, width: 1)
+    }
+
+    /// A GEMM with `N` = input features and `M` = 1 (batch marker), §2.2.
+    func lowerInference(_ layer: LayerLowering, into program: inout ProgramBuilder) {
+        program.emit(layer.name, .gemm(GEMMOp(outputs: outputFeatures, inputs: layer.x.elements, batch: 1, hasBias: bias)))
+    }
+
+    /// The classifier's outputs are padded to 64 in training (Q13).
+    private func outputs(_ layer: LayerLowering) -> Int {
+        layer.isClassifier ? LayerLowering.paddedToCompilerUnit(outputFeatures) : outputFeatures
+    }
+
+    func lowerTrainingForward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
+        program.emit(layer.name, .gemm(GEMMOp(outputs: outputs(layer), inputs: layer.x.elements, batch: 1,
+                                              hasBias: bias, role: .forward)))
+    }
+
+    /// §2.4: dX and dW GEMMs, the weight update, the bias gradient and update.
+    func lowerBackward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
+        let inputs = layer.x.elements, outputs = outputs(layer)
+        program.emit(layer.name + ".dX", .gemm(GEMMOp(outputs: inputs, inputs: outputs, batch: 1, hasBias: false,
+                                                      role: .dataGradient)))
+        program.emit(layer.name + ".dW", .gemm(GEMMOp(outputs: outputs, inputs: LayerLowering.batchPlaceholder,
+                                                      batch: inputs, hasBias: false, role: .weightGradient)))
+        program.emit(layer.name + ".update", .weightUpdate(WeightUpdateOp(
+            shape: .twoD(inputs: inputs, outputs: outputs), optimizer: layer.optimizer)))
+        if bias { program.emitBiasUpdate(layer, channels: outputs) }
+    }
+}
+
+/// A GEMM on the systolic array (§2.2): OC = P, IC = N, Batch = M, spatial and kernel 1×1; the
+/// batch-1 case runs output-stationary (§4.5). A GEMM over `rows` rows per sample sees
+/// `rows × batch` samples (MODEL-EXTENSIONS.md §8).
+extension GEMMOp: OperationModel {
+    var name: String { hasBias ? "gemm" : "gemm_no_bias" }
+    var unit: ExecutionUnit { .systolic }
+    var category: OperationCategory { .fullyConnected }
+    var fusion: FusionRole { .producer(.gemm) }
+    var simdTiler: SIMDTilerKind? { nil }
+
+    func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
+        let hw = context.hw
+        let rows = Double(rowsPerSample)
+        let samples = role == .weightGradient ? Double(batch) : context.batch * rows
+        let reduction = role == .weightGradient ? context.batch * rows : Double(inputs)
+        let d = SystolicDimensions(
+            outputWidth: 1, outputHeight: 1,
+            outputChannels: padUp(Double(outputs), hw.columns),
+            kernelWidth: 1, kernelHeight: 1,
+            inputChannels: padUp(reduction, hw.rows),
+            batch: samples, stride: 1)
+        guard let tile = SystolicTiler.tile(d, hw) else { return nil }
+        var counts = SystolicModel.evaluate(d, tile: tile, outputStationary: samples == 1, fused: context.fused, hw)
+        counts.usefulMACs = Double(outputs) * reduction * samples
+        return .init(tile: .systolic(tile), counts: counts)
+    }
+}
