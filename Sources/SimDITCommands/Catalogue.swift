@@ -74,18 +74,28 @@ struct NetworksCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a built-in network as a network YAML file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a network as a network YAML file: a built-in one, or an ONNX model converted.",
+            discussion: """
+            NETWORK is a built-in name ('simdit networks' lists them), a .onnx model file (printed as the \
+            equivalent network file: the layers simdit models, with zero-cost views where the model \
+            reshapes), or a network YAML file (printed normalised).
+            """)
 
-        @Argument(help: "The network name.")
+        @Argument(help: "A built-in network name, an ONNX model (.onnx) or a network YAML file.")
         var name: String
 
         func run() throws {
-            guard let entry = Zoo.all.first(where: { $0.name == name }) else {
-                throw fail([Diagnostic(
-                    "unknown network '\(name)'\(Suggestion.didYouMean(name, in: Zoo.all.map(\.name)))",
-                    file: "<command line>", notes: ["'simdit networks' lists them"])])
+            if let entry = Zoo.all.first(where: { $0.name == name }) {
+                print(NetworkFile.render(entry.network, description: entry.summary), terminator: "")
+                return
             }
-            print(NetworkFile.render(entry.network, description: entry.summary), terminator: "")
+            switch InputResolver.network(name) {
+            case .success(let loaded):
+                print(NetworkFile.render(loaded.network, description: "converted from \(loaded.file)"), terminator: "")
+            case .failure(let error):
+                throw fail(error.diagnostics)
+            }
         }
     }
 }

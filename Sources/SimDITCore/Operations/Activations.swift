@@ -21,6 +21,8 @@ struct ActivationLayer: LayerRule {
         let tensor = ElementwiseOp(layer.x)
         if function == .relu {
             program.emit(layer.name + ".grad", .reluGradient(tensor))
+        } else if function == .shift {
+            program.emit(layer.name + ".grad", .zeroCost("shift_grad"))   // the gradient passes through unchanged
         } else {
             program.emit(layer.name + ".grad", .activationGradient(ActivationOp(function: function, tensor: tensor)))
         }
@@ -83,6 +85,8 @@ extension ActivationFunction {
         case .hardSigmoid: ElementProgram { $0.multiply = 1; $0.add = 1; $0.max = 2 } // clip(α·x + β, 0, 1)
         case .hardSwish: ElementProgram { $0.multiply = 2; $0.add = 1; $0.max = 2 }   // x · hardSigmoid(x)
         case .swish: ElementProgram { $0.multiply = 2; $0.exponent = 1; $0.add = 1; $0.divide = 1 } // x · sigmoid(x)
+        case .scale: ElementProgram { $0.multiply = 1 }
+        case .shift: ElementProgram { $0.add = 1 }
         }
     }
 
@@ -102,6 +106,8 @@ extension ActivationFunction {
             ElementProgram(inputs: 2) {
                 $0.multiply = 4; $0.exponent = 1; $0.add = 2; $0.divide = 1; $0.subtract = 1
             }
+        case .scale: ElementProgram { $0.multiply = 1 }                                    // dy · c
+        case .shift: ElementProgram { $0.elementSteps = 0 }                               // dy passes through: see the layer
         }
     }
 }

@@ -125,11 +125,11 @@ public struct Padding: Sendable, Hashable {
 }
 
 /// Window arithmetic shared by convolutions and pools.
-enum Window {
+public enum Window {
     /// `⌊(in + pads − ((k − 1)·d + 1)) / s⌋ + 1` (or with ⌈⌉ in ceil mode, dropping a last window
     /// that would start in the end padding): the output size of a window sliding over a padded
     /// input; 0 when the window does not fit.
-    static func outputSize(_ size: Int, kernel: Int, stride: Int, padBegin: Int, padEnd: Int, dilation: Int = 1,
+    public static func outputSize(_ size: Int, kernel: Int, stride: Int, padBegin: Int, padEnd: Int, dilation: Int = 1,
                            ceilMode: Bool = false) -> Int {
         let extent = (kernel - 1) * dilation + 1
         let span = size + padBegin + padEnd - extent

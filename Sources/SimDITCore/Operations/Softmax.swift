@@ -38,14 +38,15 @@ extension SoftmaxOp: OperationModel {
     var fusion: FusionRole { .transparent }
     var simdTiler: SIMDTilerKind? { .elementwise }
 
-    /// The real shape's DRAM tile: as many classes as fit one lane group, then as many rows (in
-    /// lane-group units) as fit beside them.
+    /// The real shape's DRAM tile: as many classes as fit one lane group, then as many rows (up to
+    /// whole lane groups) as fit beside them.
     func shape(_ context: EvaluationContext) -> SIMDModels.SoftmaxShape {
         let hw = context.hw, m = hw.columns, e = hw.simdBits
         let rows = Double(rowsPerSample) * context.batch
         let tileClasses = min(Double(classes), max(1, (hw.vectorMemoryBits / (m * e)).rounded(.down)))
         let rowGroups = max(1, (hw.vectorMemoryBits / (tileClasses * m * e)).rounded(.down))
-        let tileBatch = min(padUp(rows, m), rowGroups * m)
+        // Unpadded rows: with fewer rows than lanes one tile still pays every pass (idle lanes).
+        let tileBatch = min(rows, rowGroups * m)
         return .init(classes: Double(classes), batch: rows, tileClasses: tileClasses, tileBatch: tileBatch,
                      inputBits: e, intermediateBits: e, outputBits: context.outputBits)
     }

@@ -98,6 +98,16 @@ public struct NetworkResult: Sendable, Hashable {
     public var layers: [LayerResult]
     /// The column sums of `layers`.
     public var total: Counts
+    /// `N·M`: the array's processing elements, for utilization.
+    public var arrayProcessingElements: Int
+
+    /// The array's utilization over these counts (MODEL-EXTENSIONS.md §2): useful MACs over the
+    /// MACs the array could do in its compute cycles, `usefulMACs / (N·M · array compute cycles)`;
+    /// nil when the array did not run.
+    public func arrayUtilization(_ counts: Counts) -> Double? {
+        guard counts.systolicComputeCycles > 0, arrayProcessingElements > 0 else { return nil }
+        return counts.usefulMACs / (Double(arrayProcessingElements) * counts.systolicComputeCycles)
+    }
 
     /// The layers' counts summed by category, in the order of `OperationCategory.allCases`;
     /// categories with no op are left out.

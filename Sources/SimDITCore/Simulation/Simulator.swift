@@ -102,7 +102,8 @@ public enum Simulator {
         }
         guard issues.isEmpty else { throw SimulationError(issues: issues) }
         return NetworkResult(programName: program.name, architectureName: architecture.name, options: options,
-                             layers: layers, total: total)
+                             layers: layers, total: total,
+                             arrayProcessingElements: architecture.arrayRows * architecture.arrayColumns)
     }
 
     /// The buffer minimums of the tilers this program uses (§3.1, §3.2), each reported once with
@@ -122,7 +123,7 @@ public enum Simulator {
                 if let violation = architecture.vectorMemoryViolation(for: kind) {
                     issues.append(.capacity(violation, layer: entry.name))
                 }
-            default:
+            case .systolic, .none:
                 continue
             }
         }

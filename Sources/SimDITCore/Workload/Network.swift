@@ -95,6 +95,21 @@ public enum LayerKind: Sendable, Hashable {
     /// The type name used in network files.
     public var typeName: String { rule.typeName }
 
+    /// The output shape for these input shapes, or what is wrong with them (field, message).
+    public func outputShape(for inputs: [TensorShape]) -> Result<TensorShape, NetworkError> {
+        let rule = rule
+        guard rule.arity.accepts(inputs.count) else {
+            return .failure(NetworkError(issues: [NetworkIssue(layerIndex: nil, field: "inputs",
+                                                               message: "\(rule.typeName) takes \(rule.arity), got \(inputs.count)")]))
+        }
+        var check = LayerShapeCheck()
+        let shape = rule.outputShape(inputs, &check)
+        guard check.issues.isEmpty else {
+            return .failure(NetworkError(issues: check.issues.map { NetworkIssue(layerIndex: nil, field: $0.field, message: $0.message) }))
+        }
+        return .success(shape)
+    }
+
     /// How many inputs the layer takes.
     public var arity: LayerArity { rule.arity }
 }

@@ -221,6 +221,11 @@ public enum ActivationFunction: Sendable, Hashable {
     case hardSwish
     /// `x · sigmoid(x)` (SiLU), EfficientNet's activation.
     case swish
+    /// `x · c` with a constant `c` (a scalar or one per channel, from IMM): an imported `Mul` or
+    /// `Div` by a constant that is not part of a batch norm.
+    case scale
+    /// `x + c` with a constant `c`: an imported `Add` or `Sub` of a constant.
+    case shift
 
     /// The op name in programs and network files.
     public var name: String {
@@ -233,6 +238,8 @@ public enum ActivationFunction: Sendable, Hashable {
         case .hardSigmoid: "hard_sigmoid"
         case .hardSwish: "hard_swish"
         case .swish: "swish"
+        case .scale: "scale"
+        case .shift: "shift"
         }
     }
 }

@@ -38,6 +38,10 @@ public enum NetworkFile {
                   read: { map in .activation(.hardSigmoid(alpha: map.number("alpha") ?? 0.2, beta: map.number("beta") ?? 0.5)) }),
         LayerType(type: "hard_swish", keys: [], summary: "x · relu6(x + 3) / 6 (MobileNetV3)", read: { _ in .activation(.hardSwish) }),
         LayerType(type: "swish", keys: [], summary: "x · sigmoid(x), SiLU (EfficientNet)", read: { _ in .activation(.swish) }),
+        LayerType(type: "scale", keys: [], summary: "x · c, a constant per channel or scalar (an imported Mul by a constant)",
+                  read: { _ in .activation(.scale) }),
+        LayerType(type: "shift", keys: [], summary: "x + c, a constant per channel or scalar (an imported Add of a constant)",
+                  read: { _ in .activation(.shift) }),
         LayerType(type: "add", keys: [], summary: "element-wise sum of two inputs (inputs: [a, b]); a smaller one broadcasts",
                   read: { _ in .add }),
         LayerType(type: "mul", keys: [], summary: "element-wise product of two inputs (inputs: [a, b]); a smaller one "
@@ -311,7 +315,7 @@ public enum NetworkFile {
             case .clip(let lower, let upper) where !(lower == 0 && upper == 6): return ["min: \(number(lower))", "max: \(number(upper))"]
             case .leakyRelu(let alpha): return ["alpha: \(number(alpha))"]
             case .hardSigmoid(let alpha, let beta): return ["alpha: \(number(alpha))", "beta: \(number(beta))"]
-            case .relu, .clip, .sigmoid, .tanh, .hardSwish, .swish: return []
+            case .relu, .clip, .sigmoid, .tanh, .hardSwish, .swish, .scale, .shift: return []
             }
         case .localResponseNorm(let lrn):
             return ["size: \(lrn.size)", "alpha: \(number(lrn.alpha))", "beta: \(number(lrn.beta))", "bias: \(number(lrn.bias))"]

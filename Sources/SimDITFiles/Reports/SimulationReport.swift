@@ -64,6 +64,7 @@ public struct SimulationReport {
 
     private func totalObject() -> JSONValue {
         guard case .object(var members) = Self.countsObject(result.total, includeSIMDOperations: true) else { return .null }
+        members.append(("array_utilization", result.arrayUtilization(result.total).map(JSONValue.number) ?? .null))
         if let energy {
             members += [
                 ("energy_pj", .number(energy.total.total)),
@@ -97,6 +98,7 @@ public struct SimulationReport {
         if case .object(let counts) = Self.countsObject(layer.counts, includeSIMDOperations: false) {
             members += counts
         }
+        members.append(("array_utilization", result.arrayUtilization(layer.counts).map(JSONValue.number) ?? .null))
         if let energy, position < energy.layers.count {
             let breakdown = energy.layers[position]
             members.append(("energy_pj", .number(breakdown.total)))
@@ -145,6 +147,7 @@ public struct SimulationReport {
                                                   ("fills", .number(use.fills / 8)), ("drains", .number(use.drains / 8))]))
             })),
             ("macs", .number(c.macs)),
+            ("useful_macs", .number(c.usefulMACs)),
             ("ops", .number(c.ops)),
         ]
         if includeSIMDOperations {
@@ -183,7 +186,7 @@ public struct SimulationReport {
         "systolic_compute_cycles", "systolic_stall_cycles", "simd_compute_cycles", "simd_stall_cycles", "cycles",
         "dram_filter_bytes", "dram_ifmap_bytes", "dram_psum_bytes", "dram_ofmap_bytes", "dram_bias_bytes", "dram_bytes",
         "sram_wbuf_bytes", "sram_ibuf_bytes", "sram_obuf_bytes", "sram_bbuf_bytes", "sram_vmem_bytes", "sram_imm_bytes",
-        "sram_instruction_bytes", "macs", "ops", "cycle_share",
+        "sram_instruction_bytes", "macs", "useful_macs", "ops", "array_utilization", "cycle_share",
     ]
 
     /// One row per program entry, a `total` row, then one `category` row per op category and a
@@ -213,12 +216,12 @@ public struct SimulationReport {
             }
             let head = [String(layer.index), Self.csvField(layer.name), layer.operation, layer.unit.rawValue,
                         layer.category.rawValue, String(layer.fused), String(layer.outputBits)]
-            lines.append((head + tile + Self.csvCounts(layer.counts) + [share(layer.counts)]
+            lines.append((head + tile + Self.csvCounts(layer.counts, result) + [share(layer.counts)]
                 + energyCells(energy?.layers[position])).joined(separator: ","))
         }
         let blankTile = [String](repeating: "", count: 9)
         func summaryRow(_ name: String, _ category: String, _ counts: Counts, _ breakdown: EnergyBreakdown?) -> String {
-            (["", name, "", "", category, "", ""] + blankTile + Self.csvCounts(counts) + [share(counts)]
+            (["", name, "", "", category, "", ""] + blankTile + Self.csvCounts(counts, result) + [share(counts)]
                 + energyCells(breakdown)).joined(separator: ",")
         }
         lines.append(summaryRow("total", "", result.total, energy?.total))
@@ -241,12 +244,13 @@ public struct SimulationReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func csvCounts(_ c: Counts) -> [String] {
+    static func csvCounts(_ c: Counts, _ result: NetworkResult) -> [String] {
         [c.systolicComputeCycles, c.systolicStallCycles, c.simdComputeCycles, c.simdStallCycles, c.cycles,
          c.dram.filterBits / 8, c.dram.ifmapBits / 8, c.dram.psumBits / 8, c.dram.ofmapBits / 8, c.dram.biasBits / 8,
          c.dram.totalBits / 8,
          c.sram.wbufBits / 8, c.sram.ibufBits / 8, c.sram.obufBits / 8, c.sram.bbufBits / 8, c.sram.vmemBits / 8,
-         c.sram.immBits / 8, c.sram.instructionBits / 8, c.macs, c.ops].map(JSONValue.format)
+         c.sram.immBits / 8, c.sram.instructionBits / 8, c.macs, c.usefulMACs, c.ops].map(JSONValue.format)
+            + [result.arrayUtilization(c).map(JSONValue.format) ?? ""]
     }
 
     static func csvField(_ text: String) -> String {
@@ -326,6 +330,11 @@ public struct SimulationReport {
         }
         rows.append(["operations", Format.grouped(total.ops), "ops", ""])
         rows.append(["  systolic MACs", Format.grouped(total.macs), "MACs", ""])
+        rows.append(["  useful MACs (unpadded)", Format.grouped(total.usefulMACs), "MACs",
+                     Format.percent(total.usefulMACs, of: total.macs)])
+        if let utilization = result.arrayUtilization(total) {
+            rows.append(["array utilization", "", "", Format.percent(utilization, of: 1)])
+        }
         if let energy {
             let joules = energy.energyJoules
             rows.append(["energy (\(energy.library))", Format.grouped(joules * 1e6), "µJ", "100.0 %"])

@@ -19,7 +19,7 @@ public enum InputResolver {
         return ArchitectureFile.read(YAMLDocument.load(path: argument))
     }
 
-    /// A built-in network name or a network file.
+    /// A built-in network name, an ONNX model (`.onnx`) or a network file.
     public static func network(_ argument: String) -> Result<NetworkFile.Loaded, DiagnosticError> {
         if let network = Zoo.named(argument) {
             return .success(NetworkFile.Loaded(network: network, file: "built-in network '\(argument)'",
@@ -30,8 +30,9 @@ public enum InputResolver {
             return .failure(DiagnosticError([Diagnostic(
                 "unknown network '\(argument)'\(Suggestion.didYouMean(argument, in: names))",
                 file: "<command line>", keyPath: "--network",
-                notes: ["give a built-in name (see 'simdit networks') or the path of a network YAML file"])]))
+                notes: ["give a built-in name (see 'simdit networks'), an ONNX model (.onnx) or the path of a network YAML file"])]))
         }
+        if argument.lowercased().hasSuffix(".onnx") { return ONNXFile.read(path: argument) }
         return NetworkFile.read(YAMLDocument.load(path: argument))
     }
 
@@ -55,6 +56,7 @@ public enum InputResolver {
 
     static func looksLikePath(_ argument: String) -> Bool {
         argument.contains("/") || argument.hasSuffix(".yaml") || argument.hasSuffix(".yml")
+            || argument.lowercased().hasSuffix(".onnx")
             || FileManager.default.fileExists(atPath: argument)
     }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import SimDITCore
+
+/// A tensor of an ONNX graph as the importer tracks it: an activation (per-sample dimensions, the
+/// batch dimension dropped, and the layer that produces it), or a constant (an initializer or
+/// anything computed from constants only: weights, shapes, scales).
+enum ONNXValue {
+    case activation(dims: [Int], layer: String)
+    /// `dims` nil when the importer cannot tell (an op on constants it does not evaluate);
+    /// `integers` and `reals` hold the data of small tensors (shape vectors, clip bounds).
+    case constant(ONNXConstant)
+}
+
+struct ONNXConstant {
+    var dims: [Int]?
+    var integers: [Int]?
+    var reals: [Double]?
+
+    var elements: Int? { dims.map { $0.reduce(1, *) } }
+
+    /// The most elements whose data the importer reads (shape vectors and scalars are tiny; weights
+    /// are never read), so work does not depend on the size of a weight.
+    static let dataLimit = 4096
+}
+
+/// The ONNX tensor element types (onnx.proto `TensorProto.DataType`) the importer reads data of.
+enum ONNXDataType: Int32 {
+    case float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7, bool = 9, double = 11,
+         uint32 = 12, uint64 = 13, float16 = 10, bfloat16 = 16
+}
+
+extension ONNXConstant {
+    /// A constant from an initializer or a `Constant`'s tensor: its dimensions and, when small,
+    /// its data (integers for integer types, reals for float and double).
+    init(_ tensor: Onnx_TensorProto) {
+        let dims = tensor.dims.map { Int(clamping: $0) }
+        self.dims = dims.allSatisfy { $0 >= 0 } ? dims : nil
+        let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: max($1, 0)).overflow ? Int.max : $0 * max($1, 0) }
+        guard count <= ONNXConstant.dataLimit else { return }
+        let raw = tensor.rawData
+        switch ONNXDataType(rawValue: tensor.dataType) {
+        case .int64:
+            if !tensor.int64Data.isEmpty {
+                integers = tensor.int64Data.map { Int(clamping: $0) }
+            } else if raw.count == count * 8 {
+                integers = stride(from: 0, to: raw.count, by: 8).map { offset in
+                    Int(clamping: raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int64.self) }.littleEndian)
+                }
+            }
+        case .int32, .int16, .int8, .uint8, .uint16, .bool:
+            if !tensor.int32Data.isEmpty {
+                integers = tensor.int32Data.map { Int($0) }
+            } else if tensor.dataType == ONNXDataType.int32.rawValue, raw.count == count * 4 {
+                integers = stride(from: 0, to: raw.count, by: 4).map { offset in
+                    Int(raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int32.self) }.littleEndian)
+                }
+            }
+        case .float:
+            if !tensor.floatData.isEmpty {
+                reals = tensor.floatData.map { Double($0) }
+            } else if raw.count == count * 4 {
+                reals = stride(from: 0, to: raw.count, by: 4).map { offset in
+                    Double(Float(bitPattern: raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }.littleEndian))
+                }
+            }
+        case .double:
+            if !tensor.doubleData.isEmpty {
+                reals = tensor.doubleData
+            } else if raw.count == count * 8 {
+                reals = stride(from: 0, to: raw.count, by: 8).map { offset in
+                    Double(bitPattern: raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }.littleEndian)
+                }
+            }
+        case .uint32, .uint64, .float16, .bfloat16, nil:
+            break
+        }
+        if integers == nil, let reals, reals.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e15 }) {
+            integers = reals.map { Int($0) }
+        }
+        if reals == nil, let integers { self.reals = integers.map(Double.init) }
+    }
+}
+
+/// A node's attributes by name.
+struct ONNXAttributes {
+    var byName: [String: Onnx_AttributeProto] = [:]
+
+    init(_ node: Onnx_NodeProto) {
+        for attribute in node.attribute { byName[attribute.name] = attribute }
+    }
+
+    func int(_ name: String) -> Int? { byName[name].flatMap { $0.hasI ? Int(clamping: $0.i) : nil } }
+    func float(_ name: String) -> Double? { byName[name].flatMap { $0.hasF ? Double($0.f) : nil } }
+    func ints(_ name: String) -> [Int]? { byName[name].map { $0.ints.map { Int(clamping: $0) } } }
+    func string(_ name: String) -> String? { byName[name].flatMap { $0.hasS ? String(decoding: $0.s, as: UTF8.self) : nil } }
+    func tensor(_ name: String) -> Onnx_TensorProto? { byName[name].flatMap { $0.hasT ? $0.t : nil } }
+}
+
+/// Per-sample dimensions folded into the simulator's `channels × height × width`: one dimension
+/// is the channels; two are channels × height; three are C × H × W; more fold the leading ones
+/// into the channels.
+func foldedShape(_ dims: [Int]) -> TensorShape {
+    switch dims.count {
+    case 0: return TensorShape(channels: 1, height: 1, width: 1)
+    case 1: return TensorShape(channels: dims[0], height: 1, width: 1)
+    case 2: return TensorShape(channels: dims[0], height: dims[1], width: 1)
+    default:
+        let leading = dims.dropLast(2).reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        return TensorShape(channels: leading, height: dims[dims.count - 2], width: dims[dims.count - 1])
+    }
+}
