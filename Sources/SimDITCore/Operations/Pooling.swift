@@ -126,9 +126,13 @@ struct PoolModel: OperationModel {
     var fusion: FusionRole { .consumer(accepts: []) }
     var simdTiler: SIMDTilerKind? { .pool }
 
+    var isGlobal: Bool { kind == .globalAverage || kind == .globalMax || kind == .spatialSum }
+
     func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
         let d = SIMDDimensions(op, context)
-        guard let tile = SIMDTiler.tile(.pool, d, context.hw) else { return nil }
+        guard let tile = SIMDTiler.tile(.pool, d, context.hw) else {
+            return isGlobal ? streamedGlobalPool(context) : nil
+        }
         let arithmetic: SIMDModels.PoolArithmetic = switch kind {
         case .max, .globalMax: .max
         case .average, .globalAverage: .average
@@ -136,6 +140,25 @@ struct PoolModel: OperationModel {
         }
         return .init(tile: .simd(tile), counts: SIMDModels.pool(arithmetic, d, tile: tile, outputBits: context.outputBits,
                                                                 context.hw))
+    }
+
+    /// A global pool whose map does not fit one VMEM tile (a squeeze-and-excitation squeeze over
+    /// 112×112): the map streams through in element-wise tiles, each element one compare or add
+    /// into its channel's partial result (MODEL-EXTENSIONS.md §7). The average's divide per
+    /// channel is counted on top.
+    private func streamedGlobalPool(_ context: EvaluationContext) -> OperationEvaluation? {
+        let map = ElementwiseOp(channels: op.channels, height: op.kernelHeight, width: op.kernelWidth)
+        let program = ElementProgram { ops in
+            if kind == .globalMax { ops.max = 1 } else { ops.add = 1 }
+        }
+        guard var evaluation = program.evaluate(SIMDDimensions(map, context), context) else { return nil }
+        if kind == .globalAverage {
+            let channels = padUp(Double(op.channels), context.hw.columns) * context.batch
+            evaluation.counts.simdComputeCycles += ceil(channels / context.hw.columns * context.hw.latencies.divide)
+            evaluation.counts.simdOperations.divide += channels
+            evaluation.counts.ops += channels * context.hw.latencies.divide
+        }
+        return evaluation
     }
 }
 
@@ -162,7 +185,9 @@ struct PoolGradientModel: OperationModel {
     func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
         let hw = context.hw
         let d = SIMDDimensions(op, context)
-        guard let tile = SIMDTiler.tile(isMax ? .maxPoolGradient : .pool, d, hw) else { return nil }
+        guard let tile = SIMDTiler.tile(isMax ? .maxPoolGradient : .pool, d, hw) else {
+            return op.outputHeight == 1 && op.outputWidth == 1 ? streamedGlobalGradient(context) : nil
+        }
         if !isMax {
             // §3.2: the produced input gradient and the gradient plus one lane vector must fit.
             let e = hw.simdBits, capacity = hw.vectorMemoryBits
@@ -171,5 +196,16 @@ struct PoolGradientModel: OperationModel {
         }
         return .init(tile: .simd(tile),
                      counts: TrainingSIMDModels.poolGradient(max: isMax, d, tile: tile, outputBits: context.outputBits, hw))
+    }
+
+    /// The gradient of a global pool whose map does not fit one VMEM tile: streamed in element-wise
+    /// tiles, each input element written from its channel's gradient (scaled by `1/K`, or selected
+    /// by the saved argmax), MODEL-EXTENSIONS.md §7.
+    private func streamedGlobalGradient(_ context: EvaluationContext) -> OperationEvaluation? {
+        let map = ElementwiseOp(channels: op.channels, height: op.kernelHeight, width: op.kernelWidth)
+        let program = isMax ? ElementProgram(inputs: 2) { $0.conditionalMove = 1 } : ElementProgram { $0.multiply = 1 }
+        var unfused = context
+        unfused.fused = false
+        return program.evaluate(SIMDDimensions(map, context), unfused)
     }
 }

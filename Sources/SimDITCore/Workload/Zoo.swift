@@ -5,6 +5,12 @@ public enum Zoo {
         ("resnet18", "ResNet-18, 224×224 ImageNet classifier (basic blocks)", resNet(basicBlocks: [2, 2, 2, 2])),
         ("resnet50", "ResNet-50 v1.5, 224×224 ImageNet classifier (bottlenecks, stride on the 3×3)",
          resNet(bottlenecks: [3, 4, 6, 3])),
+        ("vgg16", "VGG-16 (configuration D, no batch norm), 224×224 (15.47 G MACs)", vgg16()),
+        ("mobilenet_v2", "MobileNetV2 1.0, 224×224 (300 M MACs)", mobileNetV2()),
+        ("efficientnet_b0", "EfficientNet-B0, 224×224, swish and squeeze-and-excitation (390 M MACs)", efficientNetB0()),
+        ("densenet121", "DenseNet-121 (growth 32), 224×224 (2.87 G MACs)", denseNet121()),
+        ("inception_v1", "Inception v1 (GoogLeNet as published: 5×5, LRN, no BN), 224×224 (1.5 G MACs; 1.58 G by shape)",
+         inceptionV1()),
     ]
 
     /// The built-in network with this name, if any.
