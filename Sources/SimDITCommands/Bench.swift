@@ -8,8 +8,10 @@ struct Bench: ParsableCommand {
         abstract: "Time the simulator on built-in cases and print the median per case.",
         discussion: """
             Each case is lowered once, then simulated --warmup times untimed and --repetitions times \
-            timed; the table gives the median and the fastest run. Build with -c release for \
-            meaningful numbers.
+            timed; the table gives the median and the fastest run. An --onnx model is a case that \
+            times the whole path each run: reading and importing the file, lowering it for \
+            inference and simulating it at batch 1 on genesys-inference-08. Build with -c release \
+            for meaningful numbers.
             """
     )
 
@@ -22,6 +24,10 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Only the cases whose name contains this text (e.g. 'training', 'inference-08').")
     var filter: String?
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "ONNX models to time end to end (import, lower, simulate), e.g. light_resnet50.onnx.")
+    var onnx: [String] = []
+
     func validate() throws {
         guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
@@ -29,38 +35,53 @@ struct Bench: ParsableCommand {
 
     /// The built-in cases: ResNet-50 inference at batch 1 on every inference preset, and one
     /// ResNet-50 training iteration at batch 32 on every training preset.
-    static func cases() -> [(name: String, program: Program, architecture: Architecture, options: SimulationOptions)] {
+    /// A timed case: one run returns the simulated cycles (0 when it failed).
+    typealias Case = (name: String, run: () -> Double)
+
+    static func cases() -> [Case] {
         guard let resnet50 = Zoo.named("resnet50"), let inference = try? resnet50.inferenceProgram().get(),
               let training = try? resnet50.trainingProgram().get() else { return [] }
-        let inferenceCases = Presets.all.filter { $0.name.hasPrefix("genesys-inference-") }.map { preset in
-            ("resnet50 inference b1 on \(preset.name)", inference, preset, SimulationOptions(mode: .inference, batch: 1))
+        func simulate(_ program: Program, _ preset: Architecture, _ options: SimulationOptions) -> () -> Double {
+            { (try? Simulator.run(program, on: preset, options: options))?.total.cycles ?? 0 }
         }
-        let trainingCases = Presets.all.filter { $0.name.hasPrefix("genesys-training-") }.map { preset in
-            ("resnet50 training b32 on \(preset.name)", training, preset, SimulationOptions(mode: .training, batch: 32))
+        let inferenceCases: [Case] = Presets.all.filter { $0.name.hasPrefix("genesys-inference-") }.map { preset in
+            ("resnet50 inference b1 on \(preset.name)", simulate(inference, preset, SimulationOptions(mode: .inference, batch: 1)))
+        }
+        let trainingCases: [Case] = Presets.all.filter { $0.name.hasPrefix("genesys-training-") }.map { preset in
+            ("resnet50 training b32 on \(preset.name)", simulate(training, preset, SimulationOptions(mode: .training, batch: 32)))
         }
         return inferenceCases + trainingCases
+    }
+
+    /// An ONNX model timed end to end: import, lowering and simulation in each run.
+    static func onnxCase(_ path: String) -> Case {
+        let name = "\(path.split(separator: "/").last.map(String.init) ?? path) import+inference b1 on genesys-inference-08"
+        return (name, {
+            guard let architecture = Presets.named("genesys-inference-08"),
+                  case .success(let loaded) = InputResolver.network(path),
+                  case .success(let program) = loaded.network.inferenceProgram() else { return 0 }
+            return (try? Simulator.run(program, on: architecture, options: SimulationOptions(mode: .inference, batch: 1)))?
+                .total.cycles ?? 0
+        })
     }
 
     func run() throws {
         let clock = ContinuousClock()
         var rows: [[String]] = []
-        let cases = Self.cases().filter { filter.map($0.name.contains) ?? true }
+        let cases = (Self.cases() + onnx.map(Self.onnxCase)).filter { filter.map($0.name.contains) ?? true }
         guard !cases.isEmpty else {
             throw ValidationError("no bench case matches --filter '\(filter ?? "")'")
         }
         for benchCase in cases {
             var checksum = 0.0
-            for _ in 0..<warmup {
-                checksum += (try? Simulator.run(benchCase.program, on: benchCase.architecture, options: benchCase.options))?
-                    .total.cycles ?? 0
-            }
+            for _ in 0..<warmup { checksum += benchCase.run() }
             var samples: [Double] = []
             samples.reserveCapacity(repetitions)
             for _ in 0..<repetitions {
                 let start = clock.now
-                let result = try? Simulator.run(benchCase.program, on: benchCase.architecture, options: benchCase.options)
+                let cycles = benchCase.run()
                 let elapsed = clock.now - start
-                checksum += result?.total.cycles ?? 0
+                checksum += cycles
                 samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
             }
             samples.sort()

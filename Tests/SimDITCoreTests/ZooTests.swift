@@ -166,6 +166,25 @@ struct ZooTests {
         #expect(training.entries.count > inference.entries.count)
     }
 
+    /// Every zoo network simulates for inference and training on the default presets, its useful
+    /// MACs at batch 1 equal the MACs counted from its shapes, and the array's utilization stays
+    /// within (0, 1]; a depthwise network uses the array far less than a dense one.
+    @Test(arguments: Zoo.all.map(\.name))
+    func simulatesOnTheDefaultPresets(name: String) throws {
+        let network = try network(name)
+        let inference = try Simulator.run(network.inferenceProgram().get(), on: try #require(Presets.named("genesys-inference-08")),
+                                          options: SimulationOptions(mode: .inference, batch: 1))
+        let counted = Double(try CountedComplexity(network).macs)
+        #expect(abs(inference.total.usefulMACs - counted) <= 1e-9 * counted)
+        let utilization = try #require(inference.arrayUtilization(inference.total))
+        #expect(utilization > 0 && utilization <= 1)
+        if name == "mobilenet_v2" { #expect(utilization < 0.01) }
+        if name == "vgg16" { #expect(utilization > 0.5) }
+        let training = try Simulator.run(network.trainingProgram().get(), on: try #require(Presets.named("genesys-training-08")),
+                                         options: SimulationOptions(mode: .training, batch: 8))
+        #expect(training.total.usefulMACs > 2 * 8 * counted)
+    }
+
     /// Spot checks of the graphs' shapes against torchvision's.
     @Test func shapesFollowTorchvision() throws {
         func shape(_ network: Network, _ layer: String) throws -> TensorShape {
