@@ -29,13 +29,14 @@ struct ActivationLayer: LayerRule {
     }
 }
 
-/// §6.1 ReLU, `max(x, 0)` with the 0 read from IMM. Fused after a convolution, its input stays on
-/// chip.
-struct ReLUModel: OperationModel {
+/// §6.1 ReLU, `max(x, 0)` with the 0 read from IMM, and §6.2 element-wise add of two same-shape
+/// tensors. Fused after a convolution, the input the array produced stays on chip.
+struct PublishedElementwiseModel: OperationModel {
+    var add: Bool
     var tensor: ElementwiseOp
-    var name: String { "relu" }
+    var name: String { add ? "elem_add" : "relu" }
     var unit: ExecutionUnit { .simd }
-    var category: OperationCategory { .relu }
+    var category: OperationCategory { add ? .elementwiseAdd : .relu }
     var fusion: FusionRole { .consumer(accepts: [.convolution]) }
     var simdTiler: SIMDTilerKind? { .elementwise }
 
@@ -43,7 +44,7 @@ struct ReLUModel: OperationModel {
         let d = SIMDDimensions(tensor, context)
         guard let tile = SIMDTiler.tile(.elementwise, d, context.hw) else { return nil }
         return .init(tile: .simd(tile), counts: SIMDModels.elementwise(
-            add: false, d, tile: tile, outputBits: context.outputBits, fused: context.fused, context.hw))
+            add: add, d, tile: tile, outputBits: context.outputBits, fused: context.fused, context.hw))
     }
 }
 

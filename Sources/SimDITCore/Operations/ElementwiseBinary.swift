@@ -62,24 +62,6 @@ struct BinaryLayer: LayerRule {
     }
 }
 
-/// §6.2 element-wise add of two same-shape tensors. Fused after a convolution, the input the array
-/// produced stays on chip.
-struct ElementwiseAddModel: OperationModel {
-    var tensor: ElementwiseOp
-    var name: String { "elem_add" }
-    var unit: ExecutionUnit { .simd }
-    var category: OperationCategory { .elementwiseAdd }
-    var fusion: FusionRole { .consumer(accepts: [.convolution]) }
-    var simdTiler: SIMDTilerKind? { .elementwise }
-
-    func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
-        let d = SIMDDimensions(tensor, context)
-        guard let tile = SIMDTiler.tile(.elementwise, d, context.hw) else { return nil }
-        return .init(tile: .simd(tile), counts: SIMDModels.elementwise(
-            add: true, d, tile: tile, outputBits: context.outputBits, fused: context.fused, context.hw))
-    }
-}
-
 /// An add or multiply whose second operand is broadcast (MODEL-EXTENSIONS.md §4): the element
 /// program of one ALU op streams the full operand; the broadcast operand is fetched once per tile,
 /// `oc·b·(its spatial size)` elements, at most the tile.

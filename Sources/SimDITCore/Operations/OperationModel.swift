@@ -56,8 +56,8 @@ extension Operation {
         switch self {
         case .convolution(let op): visitor.visit(op)
         case .gemm(let op): visitor.visit(op)
-        case .relu(let tensor): visitor.visit(ReLUModel(tensor: tensor))
-        case .elementwiseAdd(let tensor): visitor.visit(ElementwiseAddModel(tensor: tensor))
+        case .relu(let tensor): visitor.visit(PublishedElementwiseModel(add: false, tensor: tensor))
+        case .elementwiseAdd(let tensor): visitor.visit(PublishedElementwiseModel(add: true, tensor: tensor))
         case .maxPool(let op): visitor.visit(PoolModel(kind: .max, op: op))
         case .averagePool(let op): visitor.visit(PoolModel(kind: .average, op: op))
         case .globalAveragePool(let op): visitor.visit(PoolModel(kind: .globalAverage, op: op))
