@@ -1,5 +1,6 @@
 """Independent reference for the ONNX import tests: the multiply-accumulates of every Conv, Gemm and
-MatMul of a model, from the shapes onnx's own shape inference gives (batch as in the file).
+MatMul of a model, from the shapes onnx's own shape inference gives (batch as in the file, 1 when
+symbolic).
 
     python reference_macs.py MODEL.onnx...      prints {"MODEL.onnx": macs, ...} as JSON
 """
@@ -11,7 +12,8 @@ from onnx import shape_inference
 
 
 def dims(value_info):
-    return [d.dim_value for d in value_info.type.tensor_type.shape.dim]
+    """A tensor's dimensions; a symbolic one (the batch) counts as 1."""
+    return [d.dim_value if d.HasField("dim_value") else 1 for d in value_info.type.tensor_type.shape.dim]
 
 
 def macs(path):

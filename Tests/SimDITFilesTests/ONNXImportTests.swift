@@ -131,6 +131,39 @@ struct ONNXImportTests {
         }
     }
 
+    /// Patterns current exporters write (Tests/ONNX/patterns.py): a MatMul over a sequence with a
+    /// softmax over the last axis, explicit Pad nodes, squeeze-and-excitation, a depthwise-separable
+    /// block with Clip-as-input ReLU6 and HardSwish (opsets 13–14), a channel shuffle through
+    /// Reshape/Transpose/Unsqueeze/Squeeze. Each imports with the MACs onnx's shape inference
+    /// gives, simulates for inference and training, and its `networks show` YAML reads back to
+    /// the same results.
+    @Test func exporterPatternsImport() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simdit-onnx-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try ONNXTestData.runPython("patterns.py", [directory.path])
+        let models = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".onnx") }
+            .sorted().map { directory.appendingPathComponent($0).path }
+        #expect(models.count == 5)
+        let reference = try JSONSerialization.jsonObject(with: ONNXTestData.runPython("reference_macs.py", models))
+            as? [String: Int] ?? [:]
+        let inference = try #require(Presets.named("genesys-inference-08"))
+        let training = try #require(Presets.named("genesys-training-08"))
+        for model in models {
+            let network = try load(model)
+            let result = try Simulator.run(network.inferenceProgram().get(), on: inference,
+                                           options: SimulationOptions(mode: .inference, batch: 1))
+            let expected = try #require(reference[model])
+            #expect(expected > 0 && result.total.usefulMACs == Double(expected), "\(model)")
+            _ = try Simulator.run(network.trainingProgram().get(), on: training, options: SimulationOptions(mode: .training, batch: 4))
+            let yaml = try NetworkFile.read(YAMLDocument(text: NetworkFile.render(network), file: "show.yaml")).get().network
+            let again = try Simulator.run(yaml.inferenceProgram().get(), on: inference,
+                                          options: SimulationOptions(mode: .inference, batch: 1))
+            #expect(again.total == result.total, "\(model)")
+        }
+        let names = try load(directory.appendingPathComponent("pad_conv.onnx").path).layers.map(\.kind.typeName)
+        #expect(names == ["conv", "max_pool"])   // both Pad nodes folded
+    }
+
     @Test func malformedFilesAreDiagnosed() throws {
         let garbage = ONNXFile.read(data: Data([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), file: "bad.onnx")
         guard case .failure(let error) = garbage else { Issue.record("garbage imported"); return }

@@ -69,11 +69,11 @@ struct ConcatLayer: LayerRule {
     }
 
     func lowerInference(_ layer: LayerLowering, into program: inout ProgramBuilder) {
-        program.emit(layer.name, .zeroCost("concat"))
+        program.emit(layer.name, .concat(ElementwiseOp(layer.y)))
     }
 
     func lowerBackward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
-        program.emit(layer.name + ".grad", .zeroCost("split"))
+        program.emit(layer.name + ".grad", .split(ElementwiseOp(layer.y)))
     }
 }
 
@@ -147,6 +147,19 @@ struct PermuteLayer: LayerRule {
     func lowerBackward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
         program.emit(layer.name + ".grad", .permute(ElementwiseOp(layer.y)))
     }
+}
+
+/// A concat or its gradient, a split (MODEL-EXTENSIONS.md §9): no cost, but a fusion barrier, so a
+/// convolution before it keeps its output going to DRAM, where the concat's reader needs it.
+struct JoinModel: OperationModel {
+    var tensor: ElementwiseOp
+    var split: Bool
+    var name: String { split ? "split" : "concat" }
+    var unit: ExecutionUnit { .none }
+    var category: OperationCategory { .other }
+    var fusion: FusionRole { .barrier }
+    var simdTiler: SIMDTilerKind? { nil }
+    func evaluate(_ context: EvaluationContext) -> OperationEvaluation? { .init(tile: nil, counts: .zero) }
 }
 
 /// A reordering copy through the SIMD unit (MODEL-EXTENSIONS.md §9): each element read from DRAM,

@@ -38,6 +38,49 @@ struct FullyConnectedLayer: LayerRule {
     }
 }
 
+/// A matrix multiply over the last non-unit dimension of each sample: `rows` = the other
+/// elements, each row a GEMM input (MODEL-EXTENSIONS.md §8). The output keeps the input's shape with
+/// that dimension replaced by `outputFeatures`.
+struct MatMulLayer: LayerRule {
+    var inputFeatures: Int
+    var outputFeatures: Int
+    var bias: Bool
+
+    var typeName: String { "matmul" }
+    var arity: LayerArity { .exactly(1) }
+
+    func outputShape(_ inputs: [TensorShape], _ check: inout LayerShapeCheck) -> TensorShape {
+        let x = inputs[0]
+        let features = x.lastNonUnitDimension
+        if features != inputFeatures {
+            check.fail("in_features", "the input \(x) has \(features) features in its last dimension, not \(inputFeatures)")
+        }
+        if x.width > 1 { return TensorShape(channels: x.channels, height: x.height, width: outputFeatures) }
+        if x.height > 1 { return TensorShape(channels: x.channels, height: outputFeatures, width: 1) }
+        return TensorShape(channels: outputFeatures, height: 1, width: 1)
+    }
+
+    private func rows(_ layer: LayerLowering) -> Int { layer.x.elements / max(inputFeatures, 1) }
+
+    func lowerInference(_ layer: LayerLowering, into program: inout ProgramBuilder) {
+        program.emit(layer.name, .gemm(GEMMOp(outputs: outputFeatures, inputs: inputFeatures, batch: 1, hasBias: bias,
+                                              rowsPerSample: rows(layer))))
+    }
+
+    /// dX and dW GEMMs over the same rows, the weight update, the bias gradient and update.
+    func lowerBackward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
+        let rows = rows(layer)
+        program.emit(layer.name + ".dX", .gemm(GEMMOp(outputs: inputFeatures, inputs: outputFeatures, batch: 1,
+                                                      hasBias: false, role: .dataGradient, rowsPerSample: rows)))
+        program.emit(layer.name + ".dW", .gemm(GEMMOp(outputs: outputFeatures, inputs: LayerLowering.batchPlaceholder,
+                                                      batch: inputFeatures, hasBias: false, role: .weightGradient,
+                                                      rowsPerSample: rows)))
+        program.emit(layer.name + ".update", .weightUpdate(WeightUpdateOp(
+            shape: .twoD(inputs: inputFeatures, outputs: outputFeatures), optimizer: layer.optimizer)))
+        if bias { program.emitBiasUpdate(layer, channels: outputFeatures) }
+    }
+}
+
 /// A GEMM on the systolic array (§2.2): OC = P, IC = N, Batch = M, spatial and kernel 1×1; the
 /// batch-1 case runs output-stationary (§4.5). A GEMM over `rows` rows per sample sees
 /// `rows × batch` samples (MODEL-EXTENSIONS.md §8).

@@ -119,6 +119,12 @@ public struct Padding: Sendable, Hashable {
 
     public static let zero = Padding(uniform: 0)
 
+    /// Both paddings, side by side.
+    public static func + (lhs: Padding, rhs: Padding) -> Padding {
+        Padding(top: lhs.top + rhs.top, left: lhs.left + rhs.left, bottom: lhs.bottom + rhs.bottom,
+                right: lhs.right + rhs.right)
+    }
+
     public var isUniform: Bool { top == left && left == bottom && bottom == right }
     var height: Int { top + bottom }
     var width: Int { left + right }

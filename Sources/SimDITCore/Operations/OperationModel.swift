@@ -20,8 +20,11 @@ enum ArrayProducer: Sendable, Hashable {
 
 /// How an op takes part in the fusion option (GENESYS-MODEL.md §4.6).
 enum FusionRole: Sendable, Hashable {
-    /// Skipped over by the neighbour search (zero-cost ops, softmax).
+    /// Skipped over by the neighbour search (zero-cost views, softmax).
     case transparent
+    /// Takes part in the neighbour search but never fuses: nothing pairs across it (a concat,
+    /// whose reader needs every producer's output in DRAM).
+    case barrier
     /// An array op whose output can stay on chip for the SIMD op after it.
     case producer(ArrayProducer)
     /// A SIMD op that takes an on-chip output of these array ops (possibly none: then fusion
@@ -81,6 +84,8 @@ extension Operation {
         case .localResponseNorm(let op): visitor.visit(LRNModel(op: op, gradient: false))
         case .localResponseNormGradient(let op): visitor.visit(LRNModel(op: op, gradient: true))
         case .permute(let tensor): visitor.visit(PermuteModel(tensor: tensor))
+        case .concat(let tensor): visitor.visit(JoinModel(tensor: tensor, split: false))
+        case .split(let tensor): visitor.visit(JoinModel(tensor: tensor, split: true))
         case .zeroCost(let name): visitor.visit(ZeroCostModel(name: name))
         }
     }

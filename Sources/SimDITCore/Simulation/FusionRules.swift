@@ -3,7 +3,7 @@
 enum FusionRules {
     /// For each entry, whether it is fused: an array op whose nearest participating successor is a
     /// SIMD op, or a SIMD op whose nearest participating predecessor is an array op (transparent
-    /// ops are skipped over). A pair the consumer does not accept is an issue (the published model
+    /// ops are skipped over; a barrier takes part and pairs with nothing). A pair the consumer does not accept is an issue (the published model
     /// asserts there).
     static func fusedOps(_ entries: [ProgramEntry]) -> (flags: [Bool], issues: [SimulationIssue]) {
         let roles = entries.map(\.operation.fusion)
@@ -25,7 +25,7 @@ enum FusionRules {
                 } else {
                     pair = nil
                 }
-            case .transparent:
+            case .transparent, .barrier:
                 pair = nil
             }
             guard let pair, case .producer(let producer) = roles[pair.producer],

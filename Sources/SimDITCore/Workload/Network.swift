@@ -11,6 +11,10 @@ public struct TensorShape: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var elements: Int { channels * height * width }
+
+    /// The last dimension that is not 1 (width, else height, else channels): the one a `matMul`
+    /// contracts.
+    public var lastNonUnitDimension: Int { width > 1 ? width : (height > 1 ? height : channels) }
     public var description: String { "\(channels)×\(height)×\(width)" }
 }
 
@@ -36,6 +40,10 @@ public enum LayerKind: Sendable, Hashable {
     /// A view of the same elements in another shape (no data moves).
     case reshape(TensorShape)
     case fullyConnected(outputFeatures: Int, bias: Bool)
+    /// A matrix multiply over the last non-unit dimension of each sample (a GEMM per row: a
+    /// transformer-style projection, a 1×1 convolution written as MatMul); `inputFeatures` must be
+    /// that dimension's size.
+    case matMul(inputFeatures: Int, outputFeatures: Int, bias: Bool)
     /// Softmax over the channels of each position.
     case softmax
     /// Concatenation of any number of inputs along the channels.
@@ -52,11 +60,16 @@ public enum LayerKind: Sendable, Hashable {
     /// The ReLU activation.
     public static var relu: LayerKind { .activation(.relu) }
 
+    /// ReLU6, `min(max(x, 0), 6)` (MobileNet).
+    public static var relu6: LayerKind { .activation(.clip(lower: 0, upper: 6)) }
+
     /// A convolution with one stride and symmetric padding, the published model's.
     public static func convolution(outputChannels: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
-                                   padding: Int, bias: Bool) -> LayerKind {
-        .convolution(Convolution(outputChannels: outputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                                 stride: stride, padding: padding, bias: bias))
+                                   padding: Int, groups: Int = 1, bias: Bool) -> LayerKind {
+        var convolution = Convolution(outputChannels: outputChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                                      stride: stride, padding: padding, bias: bias)
+        convolution.groups = groups
+        return .convolution(convolution)
     }
 
     public static func maxPool(kernel: Int, stride: Int, padding: Int) -> LayerKind {
@@ -84,6 +97,7 @@ public enum LayerKind: Sendable, Hashable {
         case .identity: ViewLayer(kind: .identity)
         case .concat: ConcatLayer()
         case .fullyConnected(let outputs, let bias): FullyConnectedLayer(outputFeatures: outputs, bias: bias)
+        case .matMul(let inputs, let outputs, let bias): MatMulLayer(inputFeatures: inputs, outputFeatures: outputs, bias: bias)
         case .softmax: SoftmaxLayer()
         case .localResponseNorm(let lrn): lrn
         case .dropout(let ratio): DropoutLayer(ratio: ratio)

@@ -334,6 +334,11 @@ public enum Operation: Sendable, Hashable {
     case softmaxGradient(SoftmaxOp)
     /// `permute`: a copy through the SIMD unit that reorders elements (a channel shuffle).
     case permute(ElementwiseOp)
+    /// `concat`: free (each producer writes its own part of the output in DRAM), but a fusion
+    /// barrier. The tensor is the concatenated output.
+    case concat(ElementwiseOp)
+    /// `split`: a concat's gradient, free, a fusion barrier. The tensor is the gradient split.
+    case split(ElementwiseOp)
     /// An op the model gives no cost, named as in the published programs (e.g. `coarse_flatten`)
     /// or for what it is (`concat`, `reshape`, `dropout`).
     case zeroCost(String)

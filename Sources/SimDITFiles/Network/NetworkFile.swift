@@ -77,6 +77,14 @@ public enum NetworkFile {
                       guard let outputs = map.integer("out_features", required: true, minimum: 1) else { return nil }
                       return .fullyConnected(outputFeatures: outputs, bias: map.boolean("bias") ?? true)
                   }),
+        LayerType(type: "matmul", keys: ["in_features", "out_features", "bias"],
+                  summary: "a GEMM over the last non-unit dimension of each sample: in_features (that dimension), "
+                      + "out_features, bias (false)",
+                  read: { map in
+                      guard let inputs = map.integer("in_features", required: true, minimum: 1),
+                            let outputs = map.integer("out_features", required: true, minimum: 1) else { return nil }
+                      return .matMul(inputFeatures: inputs, outputFeatures: outputs, bias: map.boolean("bias") ?? false)
+                  }),
         LayerType(type: "softmax", keys: [], summary: "softmax over the channels", read: { _ in .softmax }),
     ]
 
@@ -310,6 +318,8 @@ public enum NetworkFile {
             return fields
         case .fullyConnected(let outputs, let bias):
             return ["out_features: \(outputs)", "bias: \(bias)"]
+        case .matMul(let inputs, let outputs, let bias):
+            return ["in_features: \(inputs)", "out_features: \(outputs)", "bias: \(bias)"]
         case .activation(let function):
             switch function {
             case .clip(let lower, let upper) where !(lower == 0 && upper == 6): return ["min: \(number(lower))", "max: \(number(upper))"]

@@ -13,7 +13,7 @@ public enum ONNXFile {
     /// The operators the importer maps (default domain).
     public static let supportedOperators: [String] = [
         "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv",
-        "Div", "Dropout", "Flatten", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
+        "Div", "Dropout", "Flatten", "Pad", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
         "Identity", "LRN", "LeakyRelu", "LogSoftmax", "MatMul", "MaxPool", "Mul", "Relu", "Reshape", "Shape", "Sigmoid",
         "Softmax", "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze",
     ]
@@ -76,6 +76,9 @@ private struct Importer {
     var modelBatch: Int?
     /// Nodes already handled as part of a pattern (the `Add` of a `Mul`+`Add` batch norm).
     var consumed: Set<Int> = []
+    /// Zero padding a `Pad` node adds, folded into the convolution or pool that reads its output:
+    /// the unpadded value and the padding.
+    var pendingPads: [String: (dims: [Int], layer: String, padding: Padding)] = [:]
     var consumers: [String: [Int]] = [:]
 
     init(model: Onnx_ModelProto, file: String) {
@@ -243,6 +246,7 @@ private struct Importer {
         let activations = present.compactMap { activation($0) }
         guard let x = activations.first else { return }
         switch node.opType {
+        case "Pad": importPad(index, attributes, x)
         case "Conv": importConvolution(index, attributes, x)
         case "BatchNormalization":
             addLayer(index, .batchNorm, inputs: [x.layer], output: x.dims)
@@ -311,8 +315,9 @@ private struct Importer {
         return normalized - 1
     }
 
-    mutating func importConvolution(_ index: Int, _ a: ONNXAttributes, _ x: (dims: [Int], layer: String)) {
+    mutating func importConvolution(_ index: Int, _ a: ONNXAttributes, _ padded: (dims: [Int], layer: String)) {
         let node = model.graph.node[index]
+        let (x, extra) = unpadded(node.input[0], padded)
         guard x.dims.count == 3 else {
             return fail("only 2-D convolutions are supported (input per-sample dimensions \(x.dims))", node: index)
         }
@@ -330,8 +335,9 @@ private struct Importer {
         guard w[1] * groups == x.dims[0] else {
             return fail("weights \(w) with group \(groups) need \(w[1] * groups) input channels, the input has \(x.dims[0])", node: index)
         }
-        guard let padding = pads(index, a, input: [x.dims[1], x.dims[2]], kernel: kernel, strides: strides,
+        guard var padding = pads(index, a, input: [x.dims[1], x.dims[2]], kernel: kernel, strides: strides,
                                  dilations: dilations) else { return }
+        padding = padding + extra
         let hasBias = node.input.count >= 3 && !node.input[2].isEmpty
         let convolution = Convolution(outputChannels: w[0], kernelHeight: kernel[0], kernelWidth: kernel[1],
                                       strideHeight: strides[0], strideWidth: strides[1], padding: padding,
@@ -370,8 +376,9 @@ private struct Importer {
         }
     }
 
-    mutating func importPool(_ index: Int, _ a: ONNXAttributes, _ x: (dims: [Int], layer: String)) {
+    mutating func importPool(_ index: Int, _ a: ONNXAttributes, _ padded: (dims: [Int], layer: String)) {
         let node = model.graph.node[index]
+        let (x, extra) = unpadded(node.input[0], padded)
         guard x.dims.count == 3 else { return unsupportedRank(index, x.dims) }
         guard let kernel = a.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
             return fail("kernel_shape must be two positive numbers", node: index)
@@ -381,8 +388,9 @@ private struct Importer {
         if let dilations = a.ints("dilations"), dilations.contains(where: { $0 != 1 }) {
             return fail("dilated pooling is not supported", node: index)
         }
-        guard let padding = pads(index, a, input: [x.dims[1], x.dims[2]], kernel: kernel, strides: strides,
+        guard var padding = pads(index, a, input: [x.dims[1], x.dims[2]], kernel: kernel, strides: strides,
                                  dilations: [1, 1]) else { return }
+        padding = padding + extra
         let ceilMode = (a.int("ceil_mode") ?? 0) != 0
         let pooling = Pooling(kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: strides[0],
                               strideWidth: strides[1], padding: padding, ceilMode: ceilMode)
@@ -392,6 +400,38 @@ private struct Importer {
                                    padEnd: padding.right, ceilMode: ceilMode)
         addLayer(index, node.opType == "MaxPool" ? .maxPool(pooling) : .averagePool(pooling), inputs: [x.layer],
                  output: [x.dims[0], oh, ow])
+    }
+
+    /// The value a convolution or pool reads, with any zero padding a `Pad` before it added.
+    func unpadded(_ name: String, _ x: (dims: [Int], layer: String)) -> ((dims: [Int], layer: String), Padding) {
+        guard let pending = pendingPads[name] else { return (x, .zero) }
+        return ((pending.dims, pending.layer), pending.padding)
+    }
+
+    /// A constant-mode `Pad` of the spatial dimensions, folded into the convolutions and pools that
+    /// read it; any other reader is a diagnostic.
+    mutating func importPad(_ index: Int, _ a: ONNXAttributes, _ x: (dims: [Int], layer: String)) {
+        let node = model.graph.node[index]
+        guard x.dims.count == 3 else { return unsupportedRank(index, x.dims) }
+        let mode = a.string("mode") ?? "constant"
+        let pads = opset < 11 ? (a.ints("pads") ?? a.ints("paddings")) : (node.input.count > 1 ? constant(node.input[1])?.integers : nil)
+        let value = opset < 11 ? (a.float("value") ?? 0) : (node.input.count > 2 && !node.input[2].isEmpty
+                                                            ? constant(node.input[2])?.reals?.first ?? .nan : 0)
+        guard mode == "constant", value == 0, let pads, pads.count == 8, pads.allSatisfy({ $0 >= 0 }),
+              pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0 else {
+            return fail("only a constant zero Pad of the height and width (folded into the next convolution or pool) is supported",
+                        node: index)
+        }
+        guard let output = node.output.first else { return }
+        let readers = (consumers[output] ?? []).map { model.graph.node[$0].opType }
+        guard !readers.isEmpty, readers.allSatisfy({ ["Conv", "MaxPool", "AveragePool"].contains($0) }) else {
+            return fail("a Pad read by \(readers.isEmpty ? "nothing" : readers.joined(separator: ", ")) is not supported (only "
+                        + "by Conv, MaxPool or AveragePool, into which it folds)", node: index)
+        }
+        let padding = Padding(top: pads[2], left: pads[3], bottom: pads[6], right: pads[7])
+        pendingPads[output] = (x.dims, x.layer, padding)
+        values[output] = .activation(dims: [x.dims[0], x.dims[1] + pads[2] + pads[6], x.dims[2] + pads[3] + pads[7]],
+                                     layer: x.layer)
     }
 
     mutating func importClip(_ index: Int, _ a: ONNXAttributes, _ x: (dims: [Int], layer: String)) {
@@ -643,27 +683,43 @@ private struct Importer {
         guard activation(node.input[0]) != nil, let b = constant(node.input[1])?.dims, b.count == 2 else {
             return fail("only an activation times a 2-D constant (a fully-connected layer) is supported", node: index)
         }
-        guard x.dims.count == 1 else {
-            return fail("a MatMul over per-sample dimensions \(x.dims) (more than N × features) is not supported yet", node: index)
+        guard let features = x.dims.last, b[0] == features else {
+            return fail("weights \(b) need \(b[0]) input features, the input's last dimension is \(x.dims.last ?? 0)", node: index)
         }
-        guard b[0] == x.dims[0] else { return fail("weights \(b) need \(b[0]) input features, the input has \(x.dims[0])", node: index) }
-        addLayer(index, .fullyConnected(outputFeatures: b[1], bias: false), inputs: [x.layer], output: [b[1]])
+        if x.dims.count == 1 {
+            addLayer(index, .fullyConnected(outputFeatures: b[1], bias: false), inputs: [x.layer], output: [b[1]])
+        } else {
+            // A GEMM per row: the input viewed with the features last, then the product.
+            let rows = x.dims.dropLast().reduce(1, *)
+            var input = x.layer
+            if foldedShape(x.dims).lastNonUnitDimension != features {
+                guard let view = addLayer(index, .reshape(TensorShape(channels: 1, height: rows, width: features)),
+                                          inputs: [x.layer], output: [1, rows, features], suffix: ".rows", bind: false)
+                else { return }
+                input = view
+            }
+            addLayer(index, .matMul(inputFeatures: features, outputFeatures: b[1], bias: false), inputs: [input],
+                     output: Array(x.dims.dropLast()) + [b[1]])
+        }
     }
 
+    /// Softmax over one axis: the simulator's softmax runs over the channels of each position, so a
+    /// softmax over another axis is viewed as `classes × rows` first (its cost depends only on the
+    /// classes per row and the rows, MODEL-EXTENSIONS.md §6), then viewed back.
     mutating func importSoftmax(_ index: Int, _ a: ONNXAttributes, _ x: (dims: [Int], layer: String)) {
         let defaultAxis = opset >= 13 ? -1 : 1
         guard let axis = sampleAxis(a.int("axis") ?? defaultAxis, rank: x.dims.count, index) else { return }
-        // Softmax over the channels: the first per-sample axis, or a later one when all before it are 1.
-        let leading = x.dims[..<axis].reduce(1, *)
-        let trailing = x.dims[(axis + 1)...].reduce(1, *)
-        guard axis == 0 || (leading == 1 && trailing == 1) else {
-            return fail("softmax over axis \(axis + 1) of \(x.dims) (not the channels) is not supported", node: index)
+        // Before opset 13 the axis flattens everything from it on into the classes.
+        let classes = opset >= 13 ? x.dims[axis] : x.dims[axis...].reduce(1, *)
+        let rows = x.dims.reduce(1, *) / max(classes, 1)
+        let rowMajor = TensorShape(channels: classes, height: rows, width: 1)
+        var input = x.layer
+        if foldedShape(x.dims) != rowMajor {
+            guard let view = addLayer(index, .reshape(rowMajor), inputs: [x.layer], output: [classes, rows],
+                                      suffix: ".rows", bind: false) else { return }
+            input = view
         }
-        if axis == 0 || opset >= 13 || trailing == 1 {
-            addLayer(index, .softmax, inputs: [x.layer], output: x.dims)
-        } else {
-            fail("softmax over axis \(axis + 1) is not supported", node: index)
-        }
+        addLayer(index, .softmax, inputs: [input], output: x.dims)
     }
 
     // MARK: Constants

@@ -1,0 +1,1284 @@
+#!/usr/bin/env python3
+"""Independent reference of the simdit cost model for the operations beyond the published model.
+
+Written only from the two specification documents and the preset table:
+
+  G   = /work/shared/GENESYS-MODEL.md                         (the published model; "G§n")
+  X   = Sources/SimDITCore/Operations/MODEL-EXTENSIONS.md    (the extensions;     "X§n")
+  P   = Sources/SimDITCore/Hardware/Presets.swift           (architecture parameters)
+
+No other Swift source was read.  Standard library only.
+
+Usage
+-----
+  extensions_reference.py --arch genesys-inference-01 --mode inference --batch 1 \
+      --op '{"op": "activation", "function": "sigmoid", "shape": [256, 56, 56], "next_on_array": true}'
+
+prints the op's counts as JSON: systolic/SIMD compute and stall cycles, DRAM bits and bytes by kind
+(filter, ifmap, psum, ofmap, bias), SRAM bytes by buffer, MACs (padded) and useful MACs, the
+published op count ("ops", latency-weighted, Q7) and the SIMD op counts by kind.
+
+  extensions_reference.py --emit-cases Tests/Reference/cases.json
+
+regenerates the cross-check cases (networks, expected program and reference values).
+
+Op descriptions (JSON)
+----------------------
+Array ops
+  {"op": "conv", "in": [C, H, W], "out_channels": OC, "kernel": [KH, KW], "stride": [sh, sw],
+   "dilation": [dh, dw], "padding": [t, l, b, r], "groups": g, "bias": bool,
+   "role": "forward" | "dX" | "dW", "first_layer": bool}
+      the LAYER's parameters; the role selects the forward conv or its dX/dW conv (X§1).
+  {"op": "fc", "in_features": Nf, "out_features": P, "bias": bool, "classifier": bool,
+   "role": "forward" | "dX" | "dW"}                               (X§8, G§4.5)
+SIMD ops (all take "next_on_array": bool, which sets bw_out by rule R3; default false)
+  {"op": "activation", "function": F, "grad": bool, "shape": [C, H, W]}        (X§3, X§0)
+      F in clip, relu6, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, swish, scale, shift
+  {"op": "relu" | "relu_grad" | "elem_add", "shape": [C, H, W]}                 (G§6.1, G§6.7, G§6.2)
+  {"op": "broadcast_mul" | "broadcast_add", "shape": [C, H, W], "operand_elements": e_op}  (X§4)
+  {"op": "reduce_spatial", "shape": [C, H, W]}                                  (X§4)
+  {"op": "lrn" | "lrn_grad", "shape": [C, H, W], "size": n}                    (X§5)
+  {"op": "softmax" | "softmax_grad", "shape": [C, H, W]}                        (X§6)
+  {"op": "global_max_pool" | "global_max_pool_grad" | "global_avg_pool" |
+         "global_average_pool_grad", "shape": [C, H, W]}                        (X§7, G§6.3, G§6.8)
+  {"op": "permute", "shape": [C, H, W]}                                         (X§9)
+  {"op": "sgd4d", "W": KW, "H": KH, "C": C, "N": OC}   {"op": "sgd2d", "C": C, "N": N}
+  {"op": "sgd1d", "C": C}   {"op": "reduce_sum", "C": C}                        (G§6.7)
+  {"op": "zero"}                                                                (X§9: zero-cost)
+"""
+
+import argparse
+import json
+import math
+import sys
+
+# ------------------------------------------------------------------------------------------------
+# Architecture (P: Presets.swift; G§1.2 derived quantities)
+# ------------------------------------------------------------------------------------------------
+
+# name: (N, M, act, wgt, wbufHalf, ibufHalf, obufHalf, bbufHalf, vmem, param, ibufPort, obufPort, simdPort)
+PRESETS = {
+    "genesys-inference-01": (16, 16, 4, 4, 65536, 65536, 524288, 8192, 524288, 64, 128, 128, 128),
+    "genesys-inference-02": (16, 16, 4, 4, 262144, 131072, 1048576, 8192, 1048576, 64, 256, 256, 256),
+    "genesys-inference-03": (16, 16, 8, 8, 131072, 131072, 524288, 8192, 524288, 128, 128, 128, 128),
+    "genesys-inference-04": (16, 16, 8, 8, 262144, 262144, 1048576, 8192, 1048576, 128, 256, 256, 256),
+    "genesys-inference-05": (32, 32, 4, 4, 262144, 131072, 1048576, 16384, 1048576, 128, 256, 256, 256),
+    "genesys-inference-06": (32, 32, 4, 4, 524288, 262144, 2097152, 16384, 2097152, 128, 256, 256, 256),
+    "genesys-inference-07": (32, 32, 8, 8, 1048576, 524288, 2097152, 16384, 2097152, 256, 256, 256, 256),
+    "genesys-inference-08": (64, 64, 4, 4, 1048576, 524288, 4194304, 32768, 2097152, 256, 256, 256, 256),
+    "genesys-inference-09": (64, 64, 8, 8, 2097152, 1048576, 4194304, 32768, 4194304, 512, 512, 512, 512),
+    "genesys-inference-11": (128, 128, 4, 4, 4194304, 1048576, 8388608, 65536, 8388608, 512, 128, 256, 256),
+    "genesys-inference-12": (128, 128, 4, 4, 8388608, 1048576, 16777216, 65536, 16777216, 512, 512, 512, 512),
+    "genesys-inference-13": (128, 128, 8, 8, 8388608, 2097152, 8388608, 65536, 8388608, 512, 128, 256, 256),
+    "genesys-inference-14": (128, 128, 8, 8, 16777216, 2097152, 16777216, 65536, 16777216, 512, 512, 512, 512),
+    "genesys-training-01": (16, 16, 16, 16, 262144, 262144, 524288, 8192, 524288, 256, 128, 128, 256),
+    "genesys-training-02": (16, 16, 16, 16, 1048576, 524288, 1048576, 8192, 1048576, 128, 128, 128, 128),
+    "genesys-training-05": (32, 32, 16, 16, 1048576, 524288, 1048576, 16384, 1048576, 256, 256, 256, 256),
+    "genesys-training-06": (32, 32, 16, 16, 2097152, 1048576, 2097152, 16384, 2097152, 256, 256, 256, 256),
+    "genesys-training-08": (64, 64, 16, 16, 4194304, 2097152, 4194304, 32768, 4194304, 512, 512, 512, 512),
+    "genesys-training-09": (64, 64, 16, 16, 8388608, 2097152, 8388608, 32768, 8388608, 512, 256, 256, 512),
+    "genesys-training-11": (128, 128, 16, 16, 16777216, 4194304, 8388608, 65536, 8388608, 512, 256, 256, 512),
+    "genesys-training-12": (128, 128, 16, 16, 33554432, 4194304, 16777216, 65536, 16777216, 512, 512, 512, 512),
+}
+
+
+class NoTile(Exception):
+    """The tiler finds no tile (the simulation stops with 'no tile')."""
+
+
+class Arch:
+    def __init__(self, name, mode):
+        (n, m, act, wgt, wh, ih, oh, bh, vmem, param, ip, op, sp) = PRESETS[name]
+        self.name = name
+        self.N, self.M = n, m
+        self.bw_a, self.bw_w = act, wgt
+        self.bw_b = 32          # G§1.3: BIAS = 32 in every design
+        self.bw_p = 32          # G§1.3: ACC = 32
+        self.bw_s = 32          # G§0: SIMD width = bw_p
+        # G§1.2: tiler buffers are the halves (the preset stores the halves); O2 = OBUF JSON value.
+        self.W2, self.I2, self.O2, self.B2 = wh, ih, oh, bh
+        self.V = vmem           # G§1.2: VMEM single-buffered, the whole capacity
+        self.BW_w = min(n * wgt, param)   # G§1.2
+        self.BW_i, self.BW_o, self.BW_s = ip, op, sp
+        self.F_A = (n - 1) + (m - 1)      # G§1.2
+        self.F_S = m + 4                  # G§1.2
+        # G§1.2 latency table (also X preamble)
+        if mode == "inference":
+            self.lat = {"div": 9, "exp": 3, "isqrt": 13, "cmov": 1}
+        else:
+            self.lat = {"div": 5, "exp": 3, "isqrt": 11, "cmov": 1}
+        self.mode = mode
+
+
+# ------------------------------------------------------------------------------------------------
+# Search primitives (G§3.0) and padding (G§2.1 R4)
+# ------------------------------------------------------------------------------------------------
+
+def pad_up(x, m):
+    """G§2.1 R4: padUp(x, m) = m if x <= m else m*ceil(x/m)."""
+    return float(m) if x <= m else float(m * math.ceil(x / m))
+
+
+def _is_int(x):
+    return abs(x - round(x)) == 0.0
+
+
+def spatial_search(X, Y, fits, integral):
+    """G§3.0 SpatialSearch: i = 1, 2, ...; candidate (X/i, Y/i) (integral) or ceil'd (not)."""
+    X, Y = float(X), float(Y)
+    top = int(max(X, Y))
+    for i in range(1, top + 1):
+        if integral:
+            cx, cy = X / i, Y / i
+            if not (_is_int(cx) and _is_int(cy)):
+                continue
+        else:
+            cx, cy = float(math.ceil(X / i)), float(math.ceil(Y / i))
+        if fits(cx, cy):
+            return cx, cy
+    raise NoTile("no spatial tile")
+
+
+def batch_search(B, fits):
+    """G§3.0 BatchSearch: k = 1, 2, ...; candidate B/k, integers only."""
+    B = float(B)
+    for k in range(1, int(B) + 1):
+        c = B / k
+        if not _is_int(c):
+            continue
+        if fits(c):
+            return c
+    raise NoTile("no batch tile")
+
+
+def grow(unit, cap, fits):
+    """G§3.0 Grow: the largest multiple of unit <= cap that fits (stops at the first failure)."""
+    val = float(unit)
+    j = 2
+    while True:
+        cand = float(unit * j)
+        if cand > cap or not fits(cand):
+            return val
+        val = cand
+        j += 1
+
+
+def ceil(x):
+    return float(math.ceil(x))
+
+
+# ------------------------------------------------------------------------------------------------
+# Result container
+# ------------------------------------------------------------------------------------------------
+
+SIMD_KINDS = ["max", "add", "subtract", "multiply", "divide", "exponent",
+              "inverse_square_root", "conditional_move", "element_steps"]
+# instruction kind (X§0) -> report kind.  'step' (a lane move, X§0) and the generic G§6.7 steps
+# are booked as element steps (X§0: "ops booked as generic steps").
+KIND_NAME = {"max": "max", "min": "max", "add": "add", "sub": "subtract", "mul": "multiply",
+             "div": "divide", "exp": "exponent", "isqrt": "inverse_square_root",
+             "cmov": "conditional_move", "step": "element_steps"}
+
+
+def empty_result():
+    return {
+        "unit": "none", "output_bits": 32,
+        "systolic_compute": 0.0, "systolic_stall": 0.0, "simd_compute": 0.0, "simd_stall": 0.0,
+        "dram_bits": {"filter": 0.0, "ifmap": 0.0, "psum": 0.0, "ofmap": 0.0, "bias": 0.0},
+        "sram_bits": {"ibuf": 0.0, "wbuf": 0.0, "obuf": 0.0, "bbuf": 0.0, "vmem": 0.0, "imm": 0.0,
+                      "instruction": 0.0},
+        "macs": 0.0, "useful_macs": 0.0, "ops": 0.0,
+        "simd_ops": {k: 0.0 for k in SIMD_KINDS},
+        "tile": None,
+    }
+
+
+def scale_result(r, g):
+    """X§1: every count of a grouped op is g x that group's."""
+    for k in ("systolic_compute", "systolic_stall", "simd_compute", "simd_stall", "macs",
+              "useful_macs", "ops"):
+        r[k] *= g
+    for d in ("dram_bits", "sram_bits", "simd_ops"):
+        for k in r[d]:
+            r[d][k] *= g
+    return r
+
+
+# ------------------------------------------------------------------------------------------------
+# Systolic array: conv tiler (G§3.1, X§1 dilation) and costs (G§4, G§5)
+# ------------------------------------------------------------------------------------------------
+
+def sa_group(A, OW, OH, OC, KW, KH, IC, B, sh=1, sw=1, dh=1, dw=1, gemm=False):
+    """One dense convolution (one group), tiled by G§3.1 and costed by G§4-5.
+
+    OC, IC: the group's unpadded channels; B: the batch after R2.  Dilation (X§1) only enters the
+    input extent iw = (ow-1)*s_w + (kw-1)*d_w + 1.  gemm: OW=OH=KW=KH=1 (G§2.2); with B == 1 the
+    output-stationary model of G§4.5 applies (X§8: only when samples = 1)."""
+    N, M = A.N, A.M
+    bw_a, bw_w, bw_b, bw_p = A.bw_a, A.bw_w, A.bw_b, A.bw_p
+    W2, I2, O2, B2 = A.W2, A.I2, A.O2, A.B2
+    # G§3.1 minimum-size asserts (expressed on the halves)
+    if not (W2 >= N * M * 9 * bw_w and I2 >= N * 15 * 15 * bw_a and O2 >= M * 49 * bw_p
+            and B2 >= M * bw_b):
+        raise NoTile("array buffers below the G§3.1 minimum")
+    OCp = pad_up(OC, M)                      # R4
+    ICp = pad_up(IC, N)
+    OW, OH, KW, KH, B = float(OW), float(OH), float(KW), float(KH), float(B)
+
+    def extent(o, s, k, d):                  # X§1 (G: (o-1)*s + k when d = 1)
+        return (o - 1) * s + (k - 1) * d + 1
+
+    # G§3.1 step 1: kernel tile
+    kw, kh = KW, KH
+    i = 1
+    while kw * kh * N * M * bw_w > W2 or kw * kh * N * bw_a > I2:
+        i += 1
+        kw, kh = ceil(KW / i), ceil(KH / i)
+    # step 2: IC tile (1x1 spatial footprint)
+    ic = grow(N, ICp, lambda c: kw * kh * c * M * bw_w <= W2 and kw * kh * c * bw_a <= I2)
+    # step 3: spatial tile; integral when KH, KW <= 3 taps (G§3.1, X§1)
+    integral = (KH <= 3 and KW <= 3)
+
+    def fit_sp(ow, oh):
+        iw, ih = extent(ow, sw, kw, dw), extent(oh, sh, kh, dh)
+        return ow * oh * M * 1 * bw_p <= O2 and iw * ih * ic * 1 * bw_a <= I2
+    ow, oh = spatial_search(OW, OH, fit_sp, integral)
+    iw, ih = extent(ow, sw, kw, dw), extent(oh, sh, kh, dh)
+    # step 4: batch tile
+    b = batch_search(B, lambda bb: ow * oh * M * bb * bw_p <= O2 and iw * ih * ic * bb * bw_a <= I2)
+    # step 5: OC tile
+    oc = grow(M, OCp, lambda c: kw * kh * ic * c * bw_w <= W2 and ow * oh * c * b * bw_p <= O2
+              and c * bw_b <= B2)
+
+    # G§4.1 tile counts (real ratios, Q1)
+    r_ow, r_oh, r_b = OW / ow, OH / oh, B / b
+    r_ic, r_kw, r_kh, r_oc = ICp / ic, KW / kw, KH / kh, OCp / oc
+    T = r_ow * r_oh * r_b * r_ic * r_kw * r_kh * r_oc
+    WS = r_ow * r_oh * r_b
+    c_oc, c_ic, c_kw, c_kh = ceil(OCp / oc), ceil(ICp / ic), ceil(KW / kw), ceil(KH / kh)
+    c_ow, c_oh, c_b = ceil(OW / ow), ceil(OH / oh), ceil(B / b)
+
+    # G§4.2 compute and MACs
+    cyc_tile = ow * oh * kw * kh * b * ceil(ic / N) * ceil(oc / M)
+    C = cyc_tile + A.F_A
+    compute = ceil(C * T)
+    macs = ow * oh * kw * kh * b * ic * oc * T
+
+    # G§4.3 per-tile transfers
+    Wt = ceil(kw * kh * ic * oc * bw_w / A.BW_w)
+    Bt = ceil(oc * bw_b / A.BW_w)
+    It = ceil(iw * ih * ic * b * bw_a / A.BW_i)
+    Pt = ceil(ow * oh * oc * b * bw_p / A.BW_o)
+
+    r = empty_result()
+    r["unit"] = "systolic"
+    if gemm and B == 1:
+        # G§4.5: output-stationary GEMM at batch 1 (tile sizes with OW=OH=KW=KH=1)
+        Wt = ceil(ic * oc * bw_w / A.BW_w)
+        Bt = ceil(oc * bw_b / A.BW_w)
+        It = ceil(ic * bw_a / A.BW_i)
+        Os = ceil(oc * bw_p / A.BW_o)
+        first = max(It, Wt + Bt)
+        if c_ic == 1:
+            n1 = r_oc - 2
+            if n1 < 0:
+                stall = first + Os
+            else:
+                stall = (max(0.0, Wt + Bt - C, Os - C) * n1 + first + max(0.0, Wt + Bt - C)
+                         + max(0.0, Os - C) + Os)
+        else:
+            n1 = r_oc - 1
+            n4 = r_oc - 1
+            n3 = (r_ic * r_oc - r_oc - 1) - n4
+            stall = (max(0.0, Wt + Bt - C, It - C) * n1 + max(0.0, Wt - C, It - C) * n3
+                     + max(0.0, Wt - C, It - C, Os - C) * n4
+                     + first + max(0.0, Wt - C, It - C) + 0.0 + Os)
+        # G§5.1 GEMM batch 1 DRAM
+        dram = {"ifmap": ic * r_ic * r_oc * bw_a,             # Q3
+                "filter": ic * oc * r_ic * r_oc * bw_w,
+                "ofmap": oc * r_oc * bw_p,
+                "bias": oc * r_oc * bw_b,
+                "psum": 0.0}
+    else:
+        # G§4.4 weight-stationary stall model (no clamping, Q2)
+        NT_wgt = r_kw * r_kh * r_ic * r_oc
+        NT_wgtonly = NT_wgt - r_oc
+        NT_pswrt = T
+        NT_pswonly = WS * r_oc
+        NT_psrdwrt = NT_pswrt - NT_pswonly
+        n5 = r_oc - 1
+        n4 = NT_wgtonly
+        n1 = (NT_pswonly - 2) - n5
+        n2 = NT_psrdwrt - n4
+        if n2 + n4 == 0:
+            n2 = 0.0
+            n4 = 0.0
+        s1 = max(0.0, It - C, Pt - C) * n1
+        s2 = max(0.0, It - C, 2 * Pt - C) * n2
+        s4 = max(0.0, It - C, Wt - C, 2 * Pt - C) * n4
+        s5 = max(0.0, It - C, Pt - C, Wt + Bt - C) * n5
+        s_first = max(It, Wt + Bt)
+        s_second = max(0.0, It - C)
+        s_2ndlast = max(0.0, Pt - C)
+        s_last = Pt
+        stall = s1 + s2 + s4 + s5 + s_first + s_second + s_2ndlast + s_last
+        # G§5.1 DRAM
+        dram = {
+            "ifmap": iw * ih * ic * b * r_ow * r_oh * r_b * r_ic * r_kw * r_kh * c_oc * bw_a,
+            "filter": kw * kh * ic * oc * r_ic * r_kw * r_kh * r_oc * bw_w,
+            "psum": (ow * oh * oc * b * r_ow * r_oh * r_b * r_oc * (2 * c_ic * c_kw * c_kh - 1)
+                     - OW * OH * OCp * B) * bw_p,
+            "ofmap": OW * OH * OCp * B * bw_p,
+            "bias": oc * r_oc * bw_b,                          # Q4: also for bias-less ops
+        }
+    # G§5.2 SRAM
+    sram = {
+        "ibuf": ow * oh * b * ic * kw * kh * ceil(oc / M) * r_ow * r_oh * r_b * r_ic * r_kw * r_kh
+        * c_oc * bw_a,
+        "wbuf": kw * kh * ic * oc * ceil(ow) * ceil(oh) * ceil(b) * c_ow * c_oh * c_b * r_ic * r_kw
+        * r_kh * r_oc * bw_w,
+        "obuf": ow * oh * b * oc * (2 * (ic / N) * ceil(kw) * ceil(kh) * c_ic * c_kw * c_kh - 1)
+        * r_ow * r_oh * r_b * r_oc * bw_p,
+        "bbuf": ow * oh * b * oc * r_ow * r_oh * r_b * r_oc * bw_b,
+    }
+    r["systolic_compute"] = compute
+    r["systolic_stall"] = stall
+    r["dram_bits"].update(dram)
+    r["sram_bits"].update(sram)
+    r["macs"] = macs
+    r["ops"] = 2 * macs                                       # G§4.2
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "ic": ic, "kw": kw, "kh": kh, "b": b,
+                 "iw": iw, "ih": ih}
+    return r
+
+
+def _pair(x):
+    if isinstance(x, (list, tuple)):
+        return (x[0], x[1]) if len(x) == 2 else (x[0], x[0])
+    return (x, x)
+
+
+def _pads(p):
+    if isinstance(p, (list, tuple)):
+        if len(p) == 4:
+            return tuple(p)
+        if len(p) == 2:
+            return (p[0], p[1], p[0], p[1])
+        return (p[0],) * 4
+    return (p, p, p, p)
+
+
+def conv_shapes(op):
+    """Layer parameters -> forward output size (X§1)."""
+    C, H, W = op["in"]
+    KH, KW = _pair(op.get("kernel", 1))
+    sh, sw = _pair(op.get("stride", 1))
+    dh, dw = _pair(op.get("dilation", 1))
+    pt, pl, pb, pr = _pads(op.get("padding", 0))
+    OH = (H + pt + pb - ((KH - 1) * dh + 1)) // sh + 1        # X§1 output size
+    OW = (W + pl + pr - ((KW - 1) * dw + 1)) // sw + 1
+    return C, H, W, KH, KW, sh, sw, dh, dw, pt, pl, pb, pr, OH, OW
+
+
+def conv_model(A, B, op):
+    """X§1 grouped/depthwise/dilated conv, its dX and dW (training), X§2 useful MACs."""
+    C, H, W, KH, KW, sh, sw, dh, dw, pt, pl, pb, pr, OH, OW = conv_shapes(op)
+    OC = op["out_channels"]
+    g = op.get("groups", 1)
+    assert C % g == 0 and OC % g == 0
+    role = op.get("role", "forward")
+    first = op.get("first_layer", False)
+    if role == "forward":
+        # X§1: groups run serially; one group with OC/g, IC/g padded on its own; x g.
+        r = sa_group(A, OW, OH, OC // g, KW, KH, C // g, B, sh, sw, dh, dw)
+        useful = g * OW * OH * KW * KH * B * (C // g) * (OC // g)                 # X§2
+    elif role == "dX":
+        # X§1 Backward dX: OC := IC, IC := OC, same g, kernel, dilation; stride 1; output HxW.
+        # First-layer quirk (Q10): output extent E = (OH-1)*s + (KH-1)*d + 1 instead of H.
+        if first:
+            XH = (OH - 1) * sh + (KH - 1) * dh + 1
+            XW = (OW - 1) * sw + (KW - 1) * dw + 1
+        else:
+            XH, XW = H, W
+        r = sa_group(A, XW, XH, C // g, KW, KH, OC // g, B, 1, 1, dh, dw)
+        useful = g * XW * XH * KW * KH * B * (OC // g) * (C // g)                # X§2 (op's own)
+    elif role == "dW":
+        # X§1 Backward dW: kernel K_d = s*(OH-1)+1, slid with stride (d_h, d_w) over the padded
+        # input (first layer: over E), O_d = floor((extent - K_d)/d) + 1; g groups, OC outputs;
+        # R2: reduction IC := B (IC_g' = padUp(B, N), Q14), "batch" IC/g.  Dilation of the
+        # gradient kernel itself: 1.
+        KdH = sh * (OH - 1) + 1
+        KdW = sw * (OW - 1) + 1
+        if first:
+            EH = (OH - 1) * sh + (KH - 1) * dh + 1
+            EW = (OW - 1) * sw + (KW - 1) * dw + 1
+        else:
+            EH, EW = H + pt + pb, W + pl + pr
+        OdH = (EH - KdH) // dh + 1
+        OdW = (EW - KdW) // dw + 1
+        r = sa_group(A, OdW, OdH, OC // g, KdW, KdH, B, C // g, dh, dw, 1, 1)
+        useful = g * OdW * OdH * KdW * KdH * (C // g) * B * (OC // g)           # X§2
+    else:
+        raise ValueError(role)
+    scale_result(r, g)
+    r["useful_macs"] = float(useful)
+    return r
+
+
+def fc_model(A, B, op):
+    """X§8 GEMM (r = 1): forward/dX samples B, reduction Nf; dW samples Nf, reduction B.
+    The classifier (last FC) pads P to a multiple of 64 in training (X§8, Q13)."""
+    Nf, P = op["in_features"], op["out_features"]
+    role = op.get("role", "forward")
+    if op.get("classifier", False) and A.mode == "training":
+        P = int(math.ceil(P / 64) * 64)
+    if role == "forward":
+        outs, red, samples = P, Nf, B
+    elif role == "dX":
+        outs, red, samples = Nf, P, B
+    elif role == "dW":
+        outs, red, samples = P, B, Nf
+    else:
+        raise ValueError(role)
+    r = sa_group(A, 1, 1, outs, 1, 1, red, samples, gemm=True)
+    r["useful_macs"] = float(outs * red * samples)           # X§2 / X§8
+    return r
+
+
+# ------------------------------------------------------------------------------------------------
+# SIMD tilers (G§3.2; X§0)
+# ------------------------------------------------------------------------------------------------
+
+def ew_tiler(A, W, H, Cp, B):
+    """G§3.2 element-wise tiler / X§0 tiler on (W, H, C', B)."""
+    V, M = A.V, A.M
+    if V < M * 32:
+        raise NoTile("VMEM below M*32")
+    ow, oh = spatial_search(W, H, lambda x, y: M * x * y * 32 <= V, True)
+    oc = grow(M, Cp, lambda c: c * ow * oh * 32 <= V)
+    b = batch_search(B, lambda bb: oc * ow * oh * bb * 32 <= V)
+    return ow, oh, oc, b
+
+
+def pool_tiler(A, OW, OH, KW, KH, s, Cp, B):
+    """G§3.2 pool tiler (input tile in the fit test)."""
+    V, M = A.V, A.M
+    if V < M * 32 * 49:
+        raise NoTile("VMEM below M*32*49")
+
+    def ext(o, k):
+        return (o - 1) * s + k
+    ow, oh = spatial_search(OW, OH, lambda x, y: M * ext(x, KW) * ext(y, KH) * 32 <= V, True)
+    iw, ih = ext(ow, KW), ext(oh, KH)
+    oc = grow(M, Cp, lambda c: c * iw * ih * 32 <= V)
+    b = batch_search(B, lambda bb: oc * iw * ih * bb * 32 <= V)
+    return ow, oh, oc, b, iw, ih
+
+
+def maxpool_grad_tiler(A, OW, OH, KW, KH, s, Cp, B):
+    """G§3.2 MaxPool-grad tiler: fit (oc*iw*ih*b + oc*ow*oh*b)*32 <= V."""
+    V, M = A.V, A.M
+    if V < M * 32 * 49 + M * 32:
+        raise NoTile("VMEM below the max-pool-grad minimum")
+
+    def ext(o, k):
+        return (o - 1) * s + k
+
+    def fit(ow, oh, oc, b):
+        return (oc * ext(ow, KW) * ext(oh, KH) * b + oc * ow * oh * b) * 32 <= V
+    ow, oh = spatial_search(OW, OH, lambda x, y: fit(x, y, M, 1), True)
+    oc = grow(M, Cp, lambda c: fit(ow, oh, c, 1))
+    b = batch_search(B, lambda bb: fit(ow, oh, oc, bb))
+    return ow, oh, oc, b, ext(ow, KW), ext(oh, KH)
+
+
+# ------------------------------------------------------------------------------------------------
+# SIMD models
+# ------------------------------------------------------------------------------------------------
+
+def element_program(A, W, H, Cp, B, kinds, n_in, bw_out, h=1.0, n_out=1, nop=True,
+                    generic_steps=False):
+    """X§0 element program on the element-wise tiler.
+
+    kinds: {instruction kind: count per element}.  S = sum n_k, c = sum n_k*lat_k + 2*max(0, S-1)
+    (X§0; nop=False gives G§6.7's c = S without NOPs), o = sum n_k*lat_k (step weighs 1).
+    h: input halo factor (X§5), n_out: written tensors (always 1 here)."""
+    M, BW_s = A.M, A.BW_s
+    ow, oh, oc, b = ew_tiler(A, W, H, Cp, B)
+    v = ow * oh * oc * b
+    T = (H / oh) * (W / ow) * (Cp / oc) * (B / b)
+    E = B * H * W * Cp
+    S = sum(kinds.values())
+    lat_sum = sum(n * A.lat.get(k, 1) for k, n in kinds.items())
+    c = lat_sum + (2 * max(0, S - 1) if nop else 0)
+    o = lat_sum
+    n_s = n_in                        # never fused in these checks (no --fusion)
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil((ceil(v / M) * c + A.F_S) * T)
+    r["simd_stall"] = (n_s * ceil(h * v * 32 / BW_s) + ceil(v * bw_out / BW_s)
+                       + (n_out - 1) * ceil(v * 32 / BW_s)) * T
+    r["dram_bits"]["ifmap"] = n_s * h * E * 32
+    r["dram_bits"]["ofmap"] = E * bw_out + (n_out - 1) * E * 32
+    r["sram_bits"]["vmem"] = E * (2 * S * 32 + (S - n_out) * 32 + bw_out + (n_out - 1) * 32)
+    r["sram_bits"]["instruction"] = ceil(ceil(v / M) * S * T) * 32
+    if generic_steps:
+        r["simd_ops"]["element_steps"] = E * S
+    else:
+        for k, n in kinds.items():
+            r["simd_ops"][KIND_NAME[k]] += n * E
+    r["ops"] = o * E
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh}
+    return r
+
+
+def common_backward(A, op_name, dims, bw_out):
+    """G§6.7 common backward ops (relu_grad, sgd4d, sgd2d, sgd1d, reduce_sum)."""
+    M, BW_s = A.M, A.BW_s
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    if op_name in ("relu_grad", "sgd4d"):
+        W, H, Cp, Nb = dims
+        ow, oh, oc, b = ew_tiler(A, W, H, Cp, Nb)
+        n_in, steps = 2, (1 if op_name == "relu_grad" else 2)
+        tin = b * oh * ow * oc
+        vo = tin
+        Vo = Nb * H * W * Cp
+        T = (Nb / b) * (Cp / oc) * (H / oh) * (W / ow)
+        Vin = Vo
+    elif op_name == "sgd2d":
+        Cp, Nb = dims
+        ow, oh, oc, b = ew_tiler(A, 1, 1, Cp, Nb)
+        n_in, steps = 2, 2
+        tin = vo = b * oc
+        Vin = Vo = Nb * Cp
+        T = (Nb / b) * (Cp / oc)
+    elif op_name == "sgd1d":
+        (Cp,) = dims
+        ow, oh, oc, b = ew_tiler(A, 1, 1, Cp, 1)
+        n_in, steps = 2, 2
+        tin = vo = oc
+        Vin = Vo = Cp
+        T = Cp / oc
+    elif op_name == "reduce_sum":
+        Cp, Bb = dims
+        ow, oh, oc, b = ew_tiler(A, 1, 1, Cp, Bb)
+        n_in, steps = 1, Bb
+        tin = b * oc
+        vo = oc
+        Vin = Bb * Cp
+        Vo = Cp
+        T = Cp / oc                                # Q8: batch tiles ignored
+    else:
+        raise ValueError(op_name)
+    r["simd_compute"] = ceil((ceil(vo / M) * steps + A.F_S) * T)
+    r["simd_stall"] = (n_in * ceil(tin * 32 / BW_s) + ceil(vo * bw_out / BW_s)) * T
+    r["dram_bits"]["ifmap"] = n_in * Vin * 32
+    r["dram_bits"]["ofmap"] = Vo * bw_out
+    r["sram_bits"]["vmem"] = Vo * (2 * 32 * steps + 32 * (steps - 1) + bw_out)
+    r["sram_bits"]["instruction"] = ceil(ceil(vo / M) * steps * T) * 32
+    r["simd_ops"]["element_steps"] = vo * steps * T
+    r["ops"] = vo * steps * T
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh}
+    return r
+
+
+def relu_model(A, C, H, W, B, bw_out):
+    """G§6.1 ReLU."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    ow, oh, oc, b = ew_tiler(A, W, H, Cp, B)
+    v = ow * oh * oc * b
+    T = (H / oh) * (W / ow) * (Cp / oc) * (B / b)
+    E = v * T
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil((v / M + A.F_S) * T)
+    r["simd_stall"] = (ceil(v * 32 / BW_s) + ceil(v * bw_out / BW_s)) * T
+    r["dram_bits"]["ifmap"] = E * 32
+    r["dram_bits"]["ofmap"] = E * bw_out
+    r["sram_bits"]["vmem"] = E * 32 + E * bw_out
+    r["sram_bits"]["imm"] = ow * oh * ceil(oc / M) * b * T * 32
+    r["sram_bits"]["instruction"] = ceil((v / M) * T) * 32
+    r["simd_ops"]["max"] = E
+    r["ops"] = E
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh}
+    return r
+
+
+def elem_add_model(A, C, H, W, B, bw_out):
+    """G§6.2 ElemAdd."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    ow, oh, oc, b = ew_tiler(A, W, H, Cp, B)
+    v = ow * oh * oc * b
+    T = (H / oh) * (W / ow) * (Cp / oc) * (B / b)
+    E = v * T
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil((v / M + A.F_S) * T)
+    r["simd_stall"] = (2 * ceil(v * 32 / BW_s) + ceil(v * bw_out / BW_s)) * T
+    r["dram_bits"]["ifmap"] = 2 * E * 32
+    r["dram_bits"]["ofmap"] = E * bw_out
+    r["sram_bits"]["vmem"] = 2 * E * 32 + E * bw_out
+    r["sram_bits"]["instruction"] = ceil((v / M) * T) * 32
+    r["simd_ops"]["add"] = E
+    r["ops"] = E
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh}
+    return r
+
+
+# X§3 activation table: (forward kinds, gradient kinds or None, gradient n_in)
+ACTIVATIONS = {
+    "clip":         ({"max": 2},                                  {"max": 2, "cmov": 1}, 2),
+    "relu6":        ({"max": 2},                                  {"max": 2, "cmov": 1}, 2),
+    "leaky_relu":   ({"mul": 1, "max": 1},                        {"mul": 1, "cmov": 1}, 2),
+    "sigmoid":      ({"mul": 1, "exp": 1, "add": 1, "div": 1},    {"sub": 1, "mul": 2}, 2),
+    "tanh":         ({"mul": 1, "exp": 1, "add": 1, "div": 1, "sub": 1}, {"mul": 2, "sub": 1}, 2),
+    "hard_sigmoid": ({"mul": 1, "add": 1, "max": 2},              {"max": 2, "cmov": 1, "mul": 1}, 2),
+    "hard_swish":   ({"mul": 2, "add": 1, "max": 2},
+                     {"mul": 2, "add": 1, "max": 2, "cmov": 2}, 2),
+    "swish":        ({"mul": 2, "exp": 1, "add": 1, "div": 1},
+                     {"mul": 4, "exp": 1, "add": 2, "div": 1, "sub": 1}, 2),
+    "scale":        ({"mul": 1},                                  {"mul": 1}, 1),
+    "shift":        ({"add": 1},                                  None, 0),
+}
+
+
+def global_pool(A, C, H, W, B, bw_out, avg):
+    """X§7 global max pool / G§6.3 global avg pool: pool tiler, KH=H, KW=W, 1x1 output, s=1.
+    X§7: the whole map must fit one tile (M*H*W*32 <= V), else 'no tile'."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    KH, KW = float(H), float(W)
+    OH = OW = 1.0
+    ow, oh, oc, b, iw, ih = pool_tiler(A, OW, OH, KW, KH, 1, Cp, B)
+    v_o = ow * oh * oc * b
+    v_i = iw * ih * oc * b
+    T = (OH / oh) * (OW / ow) * (Cp / oc) * (B / b)
+    NO = OH * OW * Cp * B
+    Wn = v_o * KH * KW * T
+    cyc = (v_o / M) * KH * KW + ((v_o / M) * A.lat["div"] if avg else 0.0)
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil((cyc + A.F_S) * T)
+    r["simd_stall"] = (ceil(v_i * 32 / BW_s) + ceil(v_o * bw_out / BW_s)) * T
+    r["dram_bits"]["ifmap"] = v_i * T * 32
+    r["dram_bits"]["ofmap"] = v_o * T * bw_out
+    r["sram_bits"]["vmem"] = (2 * Wn * 32 + (Wn - NO) * 32 + NO * bw_out
+                              + (3 * v_o * T * 32 if avg else 0.0))
+    r["sram_bits"]["instruction"] = ceil(((v_o / M) * KH * KW + ((v_o / M) if avg else 0.0))
+                                         * T) * 32
+    if avg:
+        r["simd_ops"]["add"] = Wn
+        r["simd_ops"]["divide"] = v_o * T
+        r["ops"] = Wn + v_o * T * A.lat["div"]
+    else:
+        r["simd_ops"]["max"] = Wn
+        r["ops"] = Wn
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": iw, "ih": ih}
+    return r
+
+
+def reduce_spatial(A, C, H, W, B, bw_out):
+    """X§4 reduce_spatial: the X§7 global pool with a sum (pool tiler, K = H*W)."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    K = float(H * W)
+    ow, oh, oc, b, iw, ih = pool_tiler(A, 1.0, 1.0, float(W), float(H), 1, Cp, B)
+    T = (1.0 / oh) * (1.0 / ow) * (Cp / oc) * (B / b)
+    v_o = oc * b
+    v_i = H * W * oc * b
+    Wn = v_o * K * T
+    NO = Cp * B
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil(((v_o / M) * K + A.F_S) * T)
+    r["simd_stall"] = (ceil(v_i * 32 / BW_s) + ceil(v_o * bw_out / BW_s)) * T
+    r["dram_bits"]["ifmap"] = v_i * T * 32
+    r["dram_bits"]["ofmap"] = v_o * T * bw_out
+    r["sram_bits"]["vmem"] = 2 * Wn * 32 + (Wn - NO) * 32 + NO * bw_out
+    r["sram_bits"]["instruction"] = ceil((v_o / M) * K * T) * 32
+    r["simd_ops"]["add"] = Wn
+    r["ops"] = Wn
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": iw, "ih": ih}
+    return r
+
+
+def global_pool_grad(A, C, H, W, B, bw_out, avg):
+    """G§6.8 MaxPool_Grad (X§7 global_max_pool_grad, K = H*W, max-pool-grad tiler) and
+    AvgPool_Grad (global_average_pool_grad, pool tiler)."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    KH, KW = float(H), float(W)
+    K = KH * KW
+    if avg:
+        ow, oh, oc, b, iw, ih = pool_tiler(A, 1.0, 1.0, KW, KH, 1, Cp, B)
+        V = A.V
+        if not (iw * ih * oc * b * 32 <= V and ow * oh * oc * b * 32 + M * 32 <= V):
+            raise NoTile("avg-pool-grad asserts")
+    else:
+        ow, oh, oc, b, iw, ih = maxpool_grad_tiler(A, 1.0, 1.0, KW, KH, 1, Cp, B)
+    v_o = oh * ow * oc * b
+    v_i = ih * iw * oc * b
+    T = (1.0 / oh) * (1.0 / ow) * (Cp / oc) * (B / b)
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    if avg:
+        d = A.lat["div"]
+        r["simd_compute"] = ceil(((d * v_o + v_o * (K - 1) + 3 * v_o) / M + A.F_S) * T)
+        r["simd_stall"] = (ceil(v_o * 32 / BW_s) + ceil(v_i * bw_out / BW_s)) * T
+        r["dram_bits"]["ifmap"] = v_o * T * 32
+        ops_tot = v_o * T + v_o * K * T
+        r["simd_ops"]["divide"] = v_o * T
+        r["simd_ops"]["add"] = v_o * K * T
+        r["ops"] = v_o * K * T + v_o * T * d
+    else:
+        r["simd_compute"] = ceil(((A.lat["cmov"] + 3) * v_o * K / M + A.F_S) * T)
+        r["simd_stall"] = (2 * ceil(v_o * 32 / BW_s) + ceil(v_i * bw_out / BW_s)) * T
+        r["dram_bits"]["ifmap"] = 2 * v_o * T * 32
+        ops_tot = 2 * v_o * K * T
+        r["simd_ops"]["conditional_move"] = v_o * K * T
+        r["simd_ops"]["add"] = v_o * K * T
+        r["ops"] = v_o * K * T + v_o * K * T * A.lat["cmov"]
+    r["dram_bits"]["ofmap"] = v_i * T * bw_out
+    r["sram_bits"]["vmem"] = 3 * ops_tot * 32
+    r["sram_bits"]["instruction"] = ops_tot / M * 32
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": iw, "ih": ih}
+    return r
+
+
+def softmax_model(A, C, H, W, B, bw_out):
+    """X§6 softmax with its real shape (G§6.9 model with the X§6 tile)."""
+    M, V, BW_s = A.M, A.V, A.BW_s
+    R = H * W * B
+    bw_s = 32
+    c_t = min(C, max(1, V // (M * bw_s)))
+    b_t = min(pad_up(R, M), max(1, V // (c_t * M * bw_s)) * M)
+    c_t, b_t = float(c_t), float(b_t)
+    T = (C / c_t) * (R / b_t)
+    u = c_t * ceil(b_t / M)
+    P = M * ceil(b_t / M) * c_t * T
+    d_exp, d_div = A.lat["exp"], A.lat["div"]
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil(((u * d_exp + A.F_S) + (u + A.F_S) + (u * d_div + A.F_S)) * T)
+    r["simd_stall"] = (ceil(c_t * b_t * bw_s / BW_s) + 2 * ceil(c_t * b_t * bw_s / BW_s)
+                       + ceil(c_t * b_t * bw_out / BW_s)) * T
+    r["dram_bits"]["ifmap"] = C * R * bw_s
+    r["dram_bits"]["psum"] = 2 * C * R * bw_s
+    r["dram_bits"]["ofmap"] = C * R * bw_out
+    r["sram_bits"]["vmem"] = P * bw_s + 6 * P * bw_s + P * bw_out
+    r["sram_bits"]["instruction"] = ceil(3 * u * T) * 32
+    r["simd_ops"]["exponent"] = P
+    r["simd_ops"]["add"] = P
+    r["simd_ops"]["divide"] = P
+    r["ops"] = P * (1 + d_exp + d_div)
+    r["tile"] = {"c_t": c_t, "b_t": b_t}
+    return r
+
+
+def simd_model(A, B, op):
+    M = A.M
+    kind = op["op"]
+    bw_out = A.bw_a if op.get("next_on_array", False) else A.bw_p        # R3
+    if kind == "zero":
+        return empty_result()                                               # X§9
+    if kind in ("sgd4d", "sgd2d", "sgd1d", "reduce_sum"):
+        if kind == "sgd4d":
+            dims = (op["W"], op["H"], pad_up(op["C"], M), op["N"])
+        elif kind == "sgd2d":
+            dims = (pad_up(op["C"], M), op["N"])
+        elif kind == "sgd1d":
+            dims = (pad_up(op["C"], M),)
+        else:
+            dims = (pad_up(op["C"], M), B)
+        return common_backward(A, kind, dims, bw_out)
+    C, H, W = op["shape"]
+    Cp = pad_up(C, M)
+    if kind == "relu":
+        return relu_model(A, C, H, W, B, bw_out)
+    if kind == "relu_grad":
+        return common_backward(A, "relu_grad", (W, H, Cp, B), bw_out)
+    if kind == "elem_add":
+        return elem_add_model(A, C, H, W, B, bw_out)
+    if kind == "activation":
+        fwd, grd, gin = ACTIVATIONS[op["function"]]
+        if op.get("grad", False):
+            if grd is None:
+                return empty_result()                                       # shift_grad: X§9
+            return element_program(A, W, H, Cp, B, grd, gin, bw_out)       # X§3, X§0
+        return element_program(A, W, H, Cp, B, fwd, 1, bw_out)             # X§3, X§0
+    if kind in ("broadcast_mul", "broadcast_add"):
+        # X§4: element program {1 mul|add} over Y, n_in = 1, plus the operand per tile
+        prog = {"mul": 1} if kind == "broadcast_mul" else {"add": 1}
+        r = element_program(A, W, H, Cp, B, prog, 1, bw_out)
+        t = r["tile"]
+        v = t["ow"] * t["oh"] * t["oc"] * t["b"]
+        T = (H / t["oh"]) * (W / t["ow"]) * (Cp / t["oc"]) * (B / t["b"])
+        p = max(1.0, op["operand_elements"] / C)
+        v_op = min(v, t["oc"] * t["b"] * p)
+        r["simd_stall"] += ceil(v_op * 32 / A.BW_s) * T
+        r["dram_bits"]["ifmap"] += v_op * T * 32
+        return r
+    if kind == "reduce_spatial":
+        return reduce_spatial(A, C, H, W, B, bw_out)
+    if kind in ("lrn", "lrn_grad"):
+        # X§5: forward mul 4, add n, exp 2 (n_in 1); gradient mul 5, add n, exp 2, div 1, sub 1
+        # (n_in 3); channel halo h = (oc + n - 1)/oc on every input tile and input's DRAM.
+        n = op.get("size", 5)
+        if kind == "lrn":
+            prog, n_in = {"mul": 4, "add": n, "exp": 2}, 1
+        else:
+            prog, n_in = {"mul": 5, "add": n, "exp": 2, "div": 1, "sub": 1}, 3
+        ow, oh, oc, b = ew_tiler(A, W, H, Cp, B)
+        h = (oc + n - 1) / oc
+        return element_program(A, W, H, Cp, B, prog, n_in, bw_out, h=h)
+    if kind == "softmax":
+        return softmax_model(A, C, H, W, B, bw_out)
+    if kind == "softmax_grad":
+        # X§6: element program n_in = 2, {2 mul, 1 add, 1 sub}, tiler on (1, H*W, padUp(C,M), B)
+        return element_program(A, 1, H * W, Cp, B, {"mul": 2, "add": 1, "sub": 1}, 2, bw_out)
+    if kind == "global_max_pool":
+        return global_pool(A, C, H, W, B, bw_out, avg=False)
+    if kind == "global_avg_pool":
+        return global_pool(A, C, H, W, B, bw_out, avg=True)
+    if kind == "global_max_pool_grad":
+        return global_pool_grad(A, C, H, W, B, bw_out, avg=False)
+    if kind == "global_average_pool_grad":
+        return global_pool_grad(A, C, H, W, B, bw_out, avg=True)
+    if kind == "permute":
+        # X§9: element program {1 step}, n_in = 1, over x (forward) or y (gradient)
+        return element_program(A, W, H, Cp, B, {"step": 1}, 1, bw_out)
+    raise ValueError("unknown op " + kind)
+
+
+def evaluate(arch, mode, batch, op):
+    """Counts of one op (a dict, see the module doc).  Raises NoTile when no tile fits."""
+    A = Arch(arch, mode)
+    if op["op"] == "conv":
+        r = conv_model(A, batch, op)
+    elif op["op"] == "fc":
+        r = fc_model(A, batch, op)
+    else:
+        r = simd_model(A, batch, op)
+    r["dram_bytes"] = {k: v / 8 for k, v in r["dram_bits"].items()}
+    r["sram_bytes"] = {k: v / 8 for k, v in r["sram_bits"].items()}
+    return r
+
+
+# ------------------------------------------------------------------------------------------------
+# Cases (written by hand from the documents: each network's expected program, with each entry's
+# reference description; the 'next_on_array' flags follow R3 from the expected program order)
+# ------------------------------------------------------------------------------------------------
+
+def _conv(inp, oc, k=3, s=1, d=1, p=0, g=1, bias=False, role="forward", first=False):
+    return {"op": "conv", "in": inp, "out_channels": oc, "kernel": [k, k] if not isinstance(k, list)
+            else k, "stride": [s, s] if not isinstance(s, list) else s,
+            "dilation": [d, d], "padding": p if isinstance(p, list) else [p, p, p, p],
+            "groups": g, "bias": bias, "role": role, "first_layer": first}
+
+
+def _yaml_layer(d):
+    parts = []
+    for k, v in d.items():
+        if isinstance(v, list):
+            parts.append("%s: [%s]" % (k, ", ".join(str(x) for x in v)))
+        elif isinstance(v, bool):
+            parts.append("%s: %s" % (k, "true" if v else "false"))
+        else:
+            parts.append("%s: %s" % (k, v))
+    return "  - {" + ", ".join(parts) + "}"
+
+
+def _network(name, inp, layers):
+    lines = ["version: 1", "name: " + name,
+             "input: {channels: %d, height: %d, width: %d}" % tuple(inp), "layers:"]
+    lines += [_yaml_layer(l) for l in layers]
+    return "\n".join(lines) + "\n"
+
+
+def _conv_train_ops(name, cdesc, next_after_update_on_array, first=False, last_bias_next=False):
+    """X§1 Backward: dX, dW, update (sgd4d), [reduce_sum, sgd1d] for a bias."""
+    C, H, W, KH, KW, *_ = conv_shapes(cdesc)
+    g = cdesc["groups"]
+    dx = dict(cdesc, role="dX", first_layer=first)
+    dw = dict(cdesc, role="dW", first_layer=first)
+    upd_c = (C // g) if not first else int(pad_up(C // g, 64))       # Q12 for a first layer
+    ops = [(name + ".dX", dx, "X§1 dX; G§3.1, G§4.2-4.4, G§5; X§2"),
+           (name + ".dW", dw, "X§1 dW (Q11, Q14); G§3.1, G§4, G§5; X§2")]
+    has_bias = cdesc["bias"]
+    ops.append((name + ".update", {"op": "sgd4d", "W": KW, "H": KH, "C": upd_c,
+                                   "N": cdesc["out_channels"],
+                                   "next_on_array": (not has_bias) and next_after_update_on_array},
+                "X§1 update; G§6.7 sgd4d; R3"))
+    if has_bias:
+        ops.append((name + ".bias_grad", {"op": "reduce_sum", "C": cdesc["out_channels"],
+                                          "next_on_array": False}, "X§1; G§6.7 reduce_sum"))
+        ops.append((name + ".bias_update", {"op": "sgd1d", "C": cdesc["out_channels"],
+                                            "next_on_array": next_after_update_on_array},
+                    "X§1; G§6.7 sgd1d"))
+    return ops
+
+
+ZERO = {"op": "zero"}
+
+
+def build_cases():
+    cases = []
+
+    # 1. Grouped (4), dilated (2) and depthwise (stride 1 and 2) convs, inference, Inf 01 ----------
+    c_g = _conv([64, 28, 28], 128, 3, 1, 1, 1, 4)
+    c_d = _conv([128, 28, 28], 64, 3, 1, 2, 2, 1, bias=True)
+    c_dw1 = _conv([64, 28, 28], 64, 3, 1, 1, 1, 64)
+    c_dw2 = _conv([64, 28, 28], 64, 3, 2, 1, 1, 64)
+    net = _network("ref_convs", [64, 28, 28], [
+        {"name": "gconv", "type": "conv", "out_channels": 128, "kernel": 3, "padding": 1,
+         "groups": 4, "bias": False},
+        {"name": "dil", "type": "conv", "out_channels": 64, "kernel": 3, "padding": 2,
+         "dilation": 2, "bias": True},
+        {"name": "dw1", "type": "conv", "out_channels": 64, "kernel": 3, "padding": 1,
+         "groups": 64, "bias": False},
+        {"name": "dw2", "type": "conv", "out_channels": 64, "kernel": 3, "stride": 2,
+         "padding": 1, "groups": 64, "bias": False},
+    ])
+    for arch in ("genesys-inference-01", "genesys-inference-08"):
+        cases.append({"name": "convs_inf_" + arch[-2:], "arch": arch, "mode": "inference",
+                      "batch": 1, "network": net, "program": [
+                          ("gconv", c_g, "X§1 groups (x g); G§3.1, G§4.2, G§4.4, G§5; X§2"),
+                          ("dil", c_d, "X§1 dilation extent; G§3.1, G§4, G§5; X§2"),
+                          ("dw1", c_dw1, "X§1 depthwise (g = IC); G§3.1, G§4, G§5; X§2"),
+                          ("dw2", c_dw2, "X§1 depthwise stride 2; G§3.1, G§4, G§5; X§2")]})
+
+    # 2. The X§1 worked example (depthwise 3x3 s1 112x112x32, Inf 01) and a stride-2 twin ---------
+    e1 = _conv([32, 112, 112], 32, 3, 1, 1, 1, 32)
+    e2 = _conv([32, 112, 112], 32, 3, 2, 1, 1, 32)
+    net = _network("ref_dw_example", [32, 112, 112], [
+        {"name": "dw_s1", "type": "conv", "out_channels": 32, "kernel": 3, "padding": 1,
+         "groups": 32, "bias": False},
+        {"name": "dw_s2", "type": "conv", "out_channels": 32, "kernel": 3, "stride": 2,
+         "padding": 1, "groups": 32, "bias": False, "input": "input"},
+    ])
+    cases.append({"name": "dw_example_inf01", "arch": "genesys-inference-01",
+                  "mode": "inference", "batch": 1, "network": net, "program": [
+                      ("dw_s1", e1, "X§1 worked example"), ("dw_s2", e2, "X§1; G§3.1-5")]})
+
+    # 3. The same convs in training (Trn 01, B 4): forward, dX, dW, updates; first-layer quirks --
+    t0 = _conv([32, 28, 28], 64, 3, 1, 1, 1, 1, bias=True)
+    tg = _conv([64, 28, 28], 128, 3, 1, 1, 1, 4)
+    td = _conv([128, 28, 28], 64, 3, 1, 2, 2, 1)
+    tdw = _conv([64, 28, 28], 64, 3, 2, 1, 1, 64)
+    net = _network("ref_convs_train", [32, 28, 28], [
+        {"name": "c0", "type": "conv", "out_channels": 64, "kernel": 3, "padding": 1,
+         "bias": True},
+        {"name": "gconv", "type": "conv", "out_channels": 128, "kernel": 3, "padding": 1,
+         "groups": 4, "bias": False},
+        {"name": "dil", "type": "conv", "out_channels": 64, "kernel": 3, "padding": 2,
+         "dilation": 2, "bias": False},
+        {"name": "dw2", "type": "conv", "out_channels": 64, "kernel": 3, "stride": 2,
+         "padding": 1, "groups": 64, "bias": False},
+    ])
+    prog = [("c0", t0, "X§1; G§3.1-5"), ("gconv", tg, "X§1 groups"), ("dil", td, "X§1 dilation"),
+            ("dw2", tdw, "X§1 depthwise s2"),
+            ("loss", ZERO, "X§9 zero-cost"), ("loss.grad", ZERO, "X§9 zero-cost")]
+    prog += _conv_train_ops("dw2", tdw, True)
+    prog += _conv_train_ops("dil", td, True)
+    prog += _conv_train_ops("gconv", tg, True)
+    prog += _conv_train_ops("c0", t0, False, first=True)
+    for arch, b in (("genesys-training-01", 4), ("genesys-training-08", 8)):
+        cases.append({"name": "convs_train_" + arch[-2:], "arch": arch, "mode": "training",
+                      "batch": b, "network": net, "program": prog})
+
+    # 4. Activations forward, inference (Inf 01 B 1; Inf 05 B 3 with C = 48 -> C' = 64) ----------
+    for arch, b, C, HW in (("genesys-inference-01", 1, 64, 28), ("genesys-inference-05", 3, 48, 20)):
+        shp = [C, HW, HW]
+        layers, prog = [], []
+        acts = [("relu6", {}), ("clip", {"min": -1, "max": 1}), ("leaky_relu", {"alpha": 0.1}),
+                ("sigmoid", {}), ("tanh", {}), ("hard_sigmoid", {}), ("hard_swish", {}),
+                ("swish", {}), ("scale", {}), ("shift", {})]
+        for i, (f, extra) in enumerate(acts):
+            d = {"name": "a_" + f, "type": f}
+            d.update(extra)
+            layers.append(d)
+            prog.append(("a_" + f, {"op": "activation", "function": f, "shape": shp,
+                                    "next_on_array": i == len(acts) - 1},
+                         "X§3 table, X§0 counts; R3"))
+        layers.append({"name": "conv", "type": "conv", "out_channels": C, "kernel": 1,
+                       "bias": False})
+        prog.append(("conv", _conv(shp, C, 1, 1, 1, 0, 1), "G§3.1-5"))
+        cases.append({"name": "acts_inf_" + arch[-2:], "arch": arch, "mode": "inference",
+                      "batch": b, "network": _network("ref_acts", shp, layers), "program": prog})
+
+    # 5. Activations forward and gradient, training (Trn 01 B 4 and Trn 08 B 32) ---------------
+    for arch, b, C, HW in (("genesys-training-01", 4, 32, 14), ("genesys-training-08", 32, 64, 28)):
+        shp = [C, HW, HW]
+        acts = [("relu6", {}), ("leaky_relu", {"alpha": 0.2}), ("sigmoid", {}), ("tanh", {}),
+                ("hard_sigmoid", {}), ("hard_swish", {}), ("swish", {}),
+                ("clip", {"min": 0, "max": 2})]
+        layers = [{"name": "c0", "type": "conv", "out_channels": C, "kernel": 1, "bias": False}]
+        c0 = _conv(shp, C, 1, 1, 1, 0, 1)
+        c1 = _conv(shp, C, 1, 1, 1, 0, 1)
+        prog = [("c0", c0, "G§3.1-5")]
+        for i, (f, extra) in enumerate(acts):
+            d = {"name": "a_" + f, "type": f}
+            d.update(extra)
+            layers.append(d)
+            prog.append(("a_" + f, {"op": "activation", "function": f, "shape": shp,
+                                    "next_on_array": i == len(acts) - 1}, "X§3, X§0; R3"))
+        layers.append({"name": "c1", "type": "conv", "out_channels": C, "kernel": 1,
+                       "bias": False})
+        layers.append({"name": "a_scale", "type": "scale"})
+        prog.append(("c1", c1, "G§3.1-5"))
+        prog.append(("a_scale", {"op": "activation", "function": "scale", "shape": shp,
+                                 "next_on_array": False}, "X§3"))
+        prog += [("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+        prog.append(("a_scale.grad", {"op": "activation", "function": "scale", "grad": True,
+                                      "shape": shp, "next_on_array": True}, "X§3 (n_in 1); R3"))
+        prog += _conv_train_ops("c1", c1, False)
+        for i, (f, _) in reversed(list(enumerate(acts))):
+            prog.append(("a_%s.grad" % f, {"op": "activation", "function": f, "grad": True,
+                                           "shape": shp, "next_on_array": i == 0},
+                         "X§3 gradient, X§0 (n_in 2); R3"))
+        prog += _conv_train_ops("c0", c0, False, first=True)
+        cases.append({"name": "acts_train_" + arch[-2:], "arch": arch, "mode": "training",
+                      "batch": b, "network": _network("ref_acts_train", shp, layers),
+                      "program": prog})
+
+    # 6. Broadcast multiply with a Cx1x1 operand (SE), broadcast add, same-shape mul; reduce_spatial
+    shp = [64, 28, 28]
+    se_layers = [
+        {"name": "c0", "type": "conv", "out_channels": 64, "kernel": 3, "padding": 1,
+         "bias": False},
+        {"name": "gap", "type": "global_avg_pool"},
+        {"name": "se1", "type": "conv", "out_channels": 16, "kernel": 1, "bias": True},
+        {"name": "se_act", "type": "relu"},
+        {"name": "se2", "type": "conv", "out_channels": 64, "kernel": 1, "bias": True},
+        {"name": "se_sig", "type": "sigmoid"},
+        {"name": "scale_mul", "type": "mul", "inputs": ["c0", "se_sig"]},
+        {"name": "badd", "type": "add", "inputs": ["scale_mul", "se_sig"]},
+        {"name": "smul", "type": "mul", "inputs": ["badd", "c0"]},
+        {"name": "eadd", "type": "add", "inputs": ["smul", "c0"]},
+    ]
+    net = _network("ref_broadcast", shp, se_layers)
+    c0 = _conv(shp, 64, 3, 1, 1, 1, 1)
+    se1 = _conv([64, 1, 1], 16, 1, 1, 1, 0, 1, bias=True)
+    se2 = _conv([16, 1, 1], 64, 1, 1, 1, 0, 1, bias=True)
+    v1 = [64, 1, 1]
+    fwd = [("c0", c0, "G§3.1-5"),
+           ("gap", {"op": "global_avg_pool", "shape": shp, "next_on_array": True}, "G§6.3; R3"),
+           ("se1", se1, "G§3.1-5"),
+           ("se_act", {"op": "relu", "shape": [16, 1, 1], "next_on_array": True}, "G§6.1"),
+           ("se2", se2, "G§3.1-5"),
+           ("se_sig", {"op": "activation", "function": "sigmoid", "shape": v1}, "X§3"),
+           ("scale_mul", {"op": "broadcast_mul", "shape": shp, "operand_elements": 64},
+            "X§4 broadcast_mul, C x 1 x 1 operand"),
+           ("badd", {"op": "broadcast_add", "shape": shp, "operand_elements": 64},
+            "X§4 broadcast_add"),
+           ("smul", {"op": "broadcast_mul", "shape": shp, "operand_elements": 64 * 28 * 28},
+            "X§4 same-shape multiply"),
+           ("eadd", {"op": "elem_add", "shape": shp}, "X§4 -> G§6.2")]
+    cases.append({"name": "broadcast_inf_01", "arch": "genesys-inference-01",
+                  "mode": "inference", "batch": 2, "network": net, "program": fwd})
+    bwd = [("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+           ("eadd.grad", {"op": "elem_add", "shape": shp}, "X§4 table: same-shape add -> elem_add"),
+           ("smul.grad", {"op": "broadcast_mul", "shape": shp, "operand_elements": 64 * 28 * 28},
+            "X§4 multiply: dy x operand"),
+           ("smul.operand_grad", {"op": "broadcast_mul", "shape": shp,
+                                  "operand_elements": 64 * 28 * 28}, "X§4 multiply: dy x larger"),
+           ("badd.grad", ZERO, "X§4: broadcast_add_grad zero-cost"),
+           ("badd.operand_reduce", {"op": "reduce_spatial", "shape": shp}, "X§4 reduce_spatial"),
+           ("scale_mul.grad", {"op": "broadcast_mul", "shape": shp, "operand_elements": 64},
+            "X§4 multiply: dy x operand"),
+           ("scale_mul.operand_grad", {"op": "broadcast_mul", "shape": shp,
+                                       "operand_elements": 64 * 28 * 28},
+            "X§4 multiply: dy x larger input"),
+           ("scale_mul.operand_reduce", {"op": "reduce_spatial", "shape": shp},
+            "X§4 reduce_spatial"),
+           ("se_sig.grad", {"op": "activation", "function": "sigmoid", "grad": True, "shape": v1,
+                            "next_on_array": True}, "X§3 gradient; R3")]
+    bwd += _conv_train_ops("se2", se2, False)
+    bwd.append(("se_act.grad", {"op": "relu_grad", "shape": [16, 1, 1], "next_on_array": True},
+                "G§6.7"))
+    bwd += _conv_train_ops("se1", se1, False)
+    bwd.append(("gap.grad", {"op": "global_average_pool_grad", "shape": shp,
+                             "next_on_array": True}, "G§6.8"))
+    bwd += _conv_train_ops("c0", c0, False, first=True)
+    cases.append({"name": "broadcast_train_01", "arch": "genesys-training-01",
+                  "mode": "training", "batch": 4, "network": net, "program": fwd + bwd})
+
+    # 7. LRN, permute, global max pool, softmax (real shape) and their gradients ---------------
+    shp = [96, 28, 28]
+    layers = [
+        {"name": "lrn", "type": "lrn", "size": 5, "alpha": 0.0001, "beta": 0.75, "bias": 2},
+        {"name": "perm", "type": "permute", "shape": [96, 28, 28]},
+        {"name": "sm", "type": "softmax"},
+        {"name": "gmp", "type": "global_max_pool"},
+        {"name": "conv", "type": "conv", "out_channels": 32, "kernel": 1, "bias": False},
+    ]
+    net = _network("ref_misc", shp, layers)
+    cv = _conv([96, 1, 1], 32, 1, 1, 1, 0, 1)
+    fwd = [("lrn", {"op": "lrn", "shape": shp, "size": 5}, "X§5 forward, X§0"),
+           ("perm", {"op": "permute", "shape": shp}, "X§9 permute"),
+           ("sm", {"op": "softmax", "shape": shp}, "X§6 real shape"),
+           ("gmp", {"op": "global_max_pool", "shape": shp, "next_on_array": True},
+            "X§7 global max pool (G§6.3); R3"),
+           ("conv", cv, "G§3.1-5")]
+    for arch, b in (("genesys-inference-01", 1), ("genesys-inference-08", 4)):
+        cases.append({"name": "misc_inf_" + arch[-2:], "arch": arch, "mode": "inference",
+                      "batch": b, "network": net, "program": fwd})
+    bwd = [("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+    bwd += _conv_train_ops("conv", cv, False)
+    bwd += [("gmp.grad", {"op": "global_max_pool_grad", "shape": shp},
+             "X§7 -> G§6.8 MaxPool_Grad"),
+            ("sm.grad", {"op": "softmax_grad", "shape": shp}, "X§6 softmax_grad"),
+            ("perm.grad", {"op": "permute", "shape": shp}, "X§9 permute (over y)"),
+            ("lrn.grad", {"op": "lrn_grad", "shape": shp, "size": 5}, "X§5 gradient (n_in 3)")]
+    for arch, b in (("genesys-training-01", 2), ("genesys-training-08", 32)):
+        cases.append({"name": "misc_train_" + arch[-2:], "arch": arch, "mode": "training",
+                      "batch": b, "network": net, "program": fwd + bwd})
+
+    # 8. Softmax with its real shape: 1000 classes, batch 1 and 32 ---------------------------
+    net = _network("ref_softmax", [1000, 1, 1], [{"name": "prob", "type": "softmax"}])
+    for arch, b in (("genesys-inference-01", 1), ("genesys-inference-01", 32),
+                    ("genesys-inference-08", 1), ("genesys-inference-08", 32),
+                    ("genesys-inference-12", 32)):
+        cases.append({"name": "softmax1000_%s_b%d" % (arch[-2:], b), "arch": arch,
+                      "mode": "inference", "batch": b, "network": net, "program": [
+                          ("prob", {"op": "softmax", "shape": [1000, 1, 1]}, "X§6")]})
+    # training: a softmax that feeds something has its own op and softmax_grad (X§6)
+    net = _network("ref_softmax_train", [1000, 1, 1], [
+        {"name": "prob", "type": "softmax"}, {"name": "s", "type": "scale"}])
+    for arch, b in (("genesys-training-01", 32), ("genesys-training-08", 32)):
+        cases.append({"name": "softmax1000_train_%s" % arch[-2:], "arch": arch,
+                      "mode": "training", "batch": b, "network": net, "program": [
+                          ("prob", {"op": "softmax", "shape": [1000, 1, 1]}, "X§6"),
+                          ("s", {"op": "activation", "function": "scale",
+                                 "shape": [1000, 1, 1]}, "X§3"),
+                          ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+                          ("s.grad", {"op": "activation", "function": "scale", "grad": True,
+                                      "shape": [1000, 1, 1]}, "X§3"),
+                          ("prob.grad", {"op": "softmax_grad", "shape": [1000, 1, 1]},
+                           "X§6 softmax_grad")]})
+
+    # 9. Global pools whose map does not fit one VMEM tile (112x112x32 on Inf 01) --------------
+    #    X§7 and open question 12: "no tile".  (The brief's "streamed global pools" are not in the
+    #    document: the reference follows the document and expects the no-tile error.)
+    shp = [32, 112, 112]
+    for kind in ("global_avg_pool", "global_max_pool"):
+        net = _network("ref_" + kind, shp, [{"name": "gp", "type": kind}])
+        cases.append({"name": kind + "_112_inf01", "arch": "genesys-inference-01",
+                      "mode": "inference", "batch": 1, "network": net, "program": [
+                          ("gp", {"op": kind, "shape": shp}, "X§7 (whole map in one tile)")]})
+
+    # 10. Fully connected (X§8): output-stationary at batch 1, weight-stationary at batch 8 ------
+    net = _network("ref_fc", [512, 1, 1], [{"name": "fc", "type": "fc", "out_features": 1000}])
+    for b in (1, 8):
+        cases.append({"name": "fc_inf01_b%d" % b, "arch": "genesys-inference-01",
+                      "mode": "inference", "batch": b, "network": net, "program": [
+                          ("fc", {"op": "fc", "in_features": 512, "out_features": 1000,
+                                  "bias": True, "classifier": True}, "X§8; G§4.5 / G§4.4")]})
+    fcd = {"op": "fc", "in_features": 512, "out_features": 1000, "bias": True, "classifier": True}
+    cases.append({"name": "fc_train_08", "arch": "genesys-training-08", "mode": "training",
+                  "batch": 32, "network": net, "program": [
+                      ("fc", fcd, "X§8"), ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+                      ("fc.dX", dict(fcd, role="dX"), "X§8 dX"),
+                      ("fc.dW", dict(fcd, role="dW"), "X§8 dW"),
+                      ("fc.update", {"op": "sgd2d", "C": 1024, "N": 512}, "X§8; G§6.7 sgd2d"),
+                      ("fc.bias_grad", {"op": "reduce_sum", "C": 1024}, "G§6.7"),
+                      ("fc.bias_update", {"op": "sgd1d", "C": 1024}, "G§6.7")]})
+
+    # 11. A softmax_grad whose H*W map is larger than VMEM allows (X§6 tiler on (1, H*W, ...)):
+    #     SpatialSearch with W = 1 only has i = 1, so the document predicts 'no tile'.
+    net = _network("ref_softmax_map", [8, 64, 64], [
+        {"name": "prob", "type": "softmax"}, {"name": "s", "type": "scale"}])
+    cases.append({"name": "softmax_grad_map_notile_01", "arch": "genesys-training-01",
+                  "mode": "training", "batch": 1, "network": net, "program": [
+                      ("prob", {"op": "softmax", "shape": [8, 64, 64]}, "X§6"),
+                      ("s", {"op": "activation", "function": "scale", "shape": [8, 64, 64]},
+                       "X§3"),
+                      ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+                      ("s.grad", {"op": "activation", "function": "scale", "grad": True,
+                                  "shape": [8, 64, 64]}, "X§3"),
+                      ("prob.grad", {"op": "softmax_grad", "shape": [8, 64, 64]}, "X§6")]})
+    return cases
+
+
+QUANTITIES = [
+    ("output_bits", lambda r: r["output_bits"]),
+    ("systolic.compute_cycles", lambda r: r["systolic_compute"]),
+    ("systolic.stall_cycles", lambda r: r["systolic_stall"]),
+    ("simd.compute_cycles", lambda r: r["simd_compute"]),
+    ("simd.stall_cycles", lambda r: r["simd_stall"]),
+] + [("dram_bytes_by_kind." + k, (lambda k: lambda r: r["dram_bytes"][k])(k))
+     for k in ("filter", "ifmap", "psum", "ofmap", "bias")] + [
+    ("macs", lambda r: r["macs"]),
+    ("useful_macs", lambda r: r["useful_macs"]),
+    ("ops", lambda r: r["ops"]),
+] + [("sram_bytes_by_buffer." + k, (lambda k: lambda r: r["sram_bytes"][k])(k))
+     for k in ("ibuf", "wbuf", "obuf", "bbuf", "vmem", "imm", "instruction")]
+
+
+def reference_for_case(case):
+    """Evaluates every program entry; returns the case with 'entries' and 'simd_operations'."""
+    out = {k: case[k] for k in ("name", "arch", "mode", "batch", "network")}
+    entries = []
+    total_ops = {k: 0.0 for k in SIMD_KINDS}
+    error = None
+    for (layer, op, sections) in case["program"]:
+        e = {"layer": layer, "op": op, "sections": sections}
+        try:
+            r = evaluate(case["arch"], case["mode"], case["batch"], op)
+            e["reference"] = {q: f(r) for q, f in QUANTITIES}
+            e["tile"] = r["tile"]
+            for k in SIMD_KINDS:
+                total_ops[k] += r["simd_ops"][k]
+        except NoTile as exc:
+            e["reference_error"] = "no tile: %s" % exc
+            error = error or ("no tile of '%s'" % layer)
+        entries.append(e)
+    out["entries"] = entries
+    if error:
+        out["expect_error"] = error
+    else:
+        out["simd_operations"] = total_ops
+    return out
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--arch")
+    ap.add_argument("--mode", choices=["inference", "training"], default="inference")
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--op", help="one op description (JSON)")
+    ap.add_argument("--emit-cases", metavar="FILE")
+    a = ap.parse_args(argv)
+    if a.emit_cases:
+        cases = [reference_for_case(c) for c in build_cases()]
+        with open(a.emit_cases, "w") as f:
+            json.dump({"schema": "simdit.reference-cases/1",
+                       "generator": "Tests/Reference/extensions_reference.py",
+                       "cases": cases}, f, indent=1)
+            f.write("\n")
+        print("wrote %d cases to %s" % (len(cases), a.emit_cases))
+        return 0
+    if not (a.arch and a.op):
+        ap.error("--arch and --op are required (or --emit-cases)")
+    try:
+        r = evaluate(a.arch, a.mode, a.batch, json.loads(a.op))
+    except NoTile as exc:
+        print(json.dumps({"error": "no tile: %s" % exc}))
+        return 1
+    print(json.dumps(r, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
