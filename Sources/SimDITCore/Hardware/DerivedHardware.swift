@@ -23,7 +23,7 @@ public struct SIMDLatencies: Sendable, Hashable {
 
 /// The architecture as the cost formulas see it: every quantity a double, derived once
 /// (GENESYS-MODEL.md §1.2). The short names are the specification's symbols.
-struct DerivedHardware: Sendable {
+final class DerivedHardware: Sendable {
     /// `N`: array rows.
     let rows: Double
     /// `M`: array columns and SIMD lanes.

@@ -54,7 +54,8 @@ protocol OperationModelVisitor {
 
 extension Operation {
     /// The one place that maps each case to its model: exhaustive, so a new case fails to compile
-    /// until it has one.
+    /// until it has one. Inlined so each use specializes and the models' values are not copied.
+    @inline(__always)
     func withModel<Visitor: OperationModelVisitor>(_ visitor: Visitor) -> Visitor.Result {
         switch self {
         case .convolution(let op): visitor.visit(op)
@@ -101,6 +102,9 @@ extension Operation {
 
     var fusion: FusionRole { withModel(FusionOf()) }
 
+    /// The name and category together (one dispatch), for results.
+    var traits: (name: String, category: OperationCategory) { withModel(TraitsOf()) }
+
     /// The SIMD tiler an op uses, for the capacity checks.
     var simdTiler: SIMDTilerKind? { withModel(TilerOf()) }
 
@@ -117,6 +121,12 @@ extension Operation {
 
 private struct NameOf: OperationModelVisitor {
     func visit<Model: OperationModel>(_ model: Model) -> String { model.name }
+}
+
+private struct TraitsOf: OperationModelVisitor {
+    func visit<Model: OperationModel>(_ model: Model) -> (name: String, category: OperationCategory) {
+        (model.name, model.category)
+    }
 }
 
 private struct UnitOf: OperationModelVisitor {
@@ -137,6 +147,7 @@ private struct TilerOf: OperationModelVisitor {
 
 private struct Evaluate: OperationModelVisitor {
     var context: EvaluationContext
+    @inline(__always)
     func visit<Model: OperationModel>(_ model: Model) -> OperationEvaluation? {
         guard var evaluation = model.evaluate(context) else { return nil }
         evaluation.counts.bookTransfers(on: model.unit)

@@ -143,22 +143,32 @@ struct PoolModel: OperationModel {
     }
 
     /// A global pool whose map does not fit one VMEM tile (a squeeze-and-excitation squeeze over
-    /// 112×112): the map streams through in element-wise tiles, each element one compare or add
-    /// into its channel's partial result (MODEL-EXTENSIONS.md §7). The average's divide per
-    /// channel is counted on top.
+    /// 112×112): the map streams through in element-wise tiles, each element folded into its
+    /// channel's partial result in VMEM, at §6.3's rates (one cycle per element per lane step, two
+    /// operand reads and a partial write per element); the `C'·B` results are written once, and
+    /// the average's divides come on top (MODEL-EXTENSIONS.md §7).
     private func streamedGlobalPool(_ context: EvaluationContext) -> OperationEvaluation? {
-        let map = ElementwiseOp(channels: op.channels, height: op.kernelHeight, width: op.kernelWidth)
-        let program = ElementProgram { ops in
-            if kind == .globalMax { ops.max = 1 } else { ops.add = 1 }
-        }
-        guard var evaluation = program.evaluate(SIMDDimensions(map, context), context) else { return nil }
-        if kind == .globalAverage {
-            let channels = padUp(Double(op.channels), context.hw.columns) * context.batch
-            evaluation.counts.simdComputeCycles += ceil(channels / context.hw.columns * context.hw.latencies.divide)
-            evaluation.counts.simdOperations.divide += channels
-            evaluation.counts.ops += channels * context.hw.latencies.divide
-        }
-        return evaluation
+        let hw = context.hw, m = hw.columns, e = hw.simdBits, port = hw.simdPort
+        let map = SIMDDimensions(ElementwiseOp(channels: op.channels, height: op.kernelHeight, width: op.kernelWidth), context)
+        guard let tile = SIMDTiler.tile(.elementwise, map, hw) else { return nil }
+        let tiles = SIMDModels.tileCount(map, tile)
+        let elements = map.batch * map.channels * map.height * map.width   // W: window steps
+        let outputs = map.batch * map.channels                               // C'·B results
+        let average = kind == .globalAverage
+        var c = Counts()
+        c.simdComputeCycles = ceil((tile.elements / m + hw.simdFill) * tiles)
+            + (average ? ceil(outputs / m * hw.latencies.divide) : 0)
+        c.simdStallCycles = ceil(tile.elements * e / port) * tiles + ceil(outputs * context.outputBits / port)
+        c.dram.ifmapBits = elements * e
+        c.dram.ofmapBits = outputs * context.outputBits
+        c.sram.vmemBits = 2 * elements * e + (elements - outputs) * e + outputs * context.outputBits
+            + (average ? 3 * outputs * e : 0)
+        c.buffers.vmemWriteBits = (elements - outputs) * e + outputs * context.outputBits + (average ? outputs * e : 0)
+        c.sram.instructionBits = ceil(elements / m + (average ? outputs / m : 0)) * 32
+        if kind == .globalMax { c.simdOperations.max = elements } else { c.simdOperations.add = elements }
+        if average { c.simdOperations.divide = outputs }
+        c.ops = c.simdOperations.latencyWeightedCount(hw.latencies)
+        return .init(tile: .simd(tile), counts: c)
     }
 }
 
@@ -198,14 +208,38 @@ struct PoolGradientModel: OperationModel {
                      counts: TrainingSIMDModels.poolGradient(max: isMax, d, tile: tile, outputBits: context.outputBits, hw))
     }
 
-    /// The gradient of a global pool whose map does not fit one VMEM tile: streamed in element-wise
-    /// tiles, each input element written from its channel's gradient (scaled by `1/K`, or selected
-    /// by the saved argmax), MODEL-EXTENSIONS.md §7.
+    /// The gradient of a global pool whose map does not fit one VMEM tile: the `C'·B` gradients
+    /// (and, for max, the saved argmax) are read once, the map is written in element-wise tiles at
+    /// §6.8's rates: for max `cmov, add(+2)` per element (`d_cmov + 3` cycles), for average a
+    /// divide per gradient and one add per element (MODEL-EXTENSIONS.md §7).
     private func streamedGlobalGradient(_ context: EvaluationContext) -> OperationEvaluation? {
-        let map = ElementwiseOp(channels: op.channels, height: op.kernelHeight, width: op.kernelWidth)
-        let program = isMax ? ElementProgram(inputs: 2) { $0.conditionalMove = 1 } : ElementProgram { $0.multiply = 1 }
-        var unfused = context
-        unfused.fused = false
-        return program.evaluate(SIMDDimensions(map, context), unfused)
+        let hw = context.hw, m = hw.columns, e = hw.simdBits, port = hw.simdPort, lat = hw.latencies
+        let map = SIMDDimensions(ElementwiseOp(channels: op.channels, height: op.kernelHeight, width: op.kernelWidth), context)
+        guard let tile = SIMDTiler.tile(.elementwise, map, hw) else { return nil }
+        let tiles = SIMDModels.tileCount(map, tile)
+        let elements = map.batch * map.channels * map.height * map.width
+        let gradients = map.batch * map.channels
+        let reads = isMax ? 2.0 : 1.0
+        var c = Counts()
+        let total: Double
+        if isMax {
+            c.simdComputeCycles = ceil(((lat.conditionalMove + 3) * tile.elements / m + hw.simdFill) * tiles)
+            c.simdOperations.conditionalMove = elements
+            c.simdOperations.add = elements
+            total = 2 * elements
+        } else {
+            c.simdComputeCycles = ceil((tile.elements / m + hw.simdFill) * tiles) + ceil(gradients / m * lat.divide)
+            c.simdOperations.divide = gradients
+            c.simdOperations.add = elements
+            total = gradients + elements
+        }
+        c.simdStallCycles = reads * ceil(gradients * e / port) + ceil(tile.elements * context.outputBits / port) * tiles
+        c.dram.ifmapBits = reads * gradients * e
+        c.dram.ofmapBits = elements * context.outputBits
+        c.sram.vmemBits = 3 * total * e
+        c.buffers.vmemWriteBits = total * e
+        c.sram.instructionBits = total / m * 32
+        c.ops = c.simdOperations.latencyWeightedCount(lat)
+        return .init(tile: .simd(tile), counts: c)
     }
 }

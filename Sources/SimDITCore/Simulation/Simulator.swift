@@ -82,22 +82,25 @@ public enum Simulator {
         var layers: [LayerResult] = []
         layers.reserveCapacity(entries.count)
         var total = Counts()
+        let units = entries.map(\.operation.unit)
+        var context = EvaluationContext(batch: Double(options.batch), outputBits: 0, fused: false, hw: hw)
         for index in entries.indices {
-            let entry = entries[index]
+            let operation = entries[index].operation
+            let unit = units[index]
             // R3: a SIMD op writes at the activation width when the very next entry is on the array.
-            let nextIsSystolic = index + 1 < entries.count && entries[index + 1].operation.unit == .systolic
-            let outputBits = entry.operation.unit == .simd && nextIsSystolic
-                ? architecture.activationBits : architecture.accumulatorBits
-            let evaluation = Operation.evaluate(
-                entry.operation, batch: Double(options.batch), outputBits: Double(outputBits), fused: fusedFlags[index], hw)
-            guard let evaluation else {
-                issues.append(.noTile(layer: entry.name, operation: entry.operation.name))
+            let nextIsSystolic = index + 1 < entries.count && units[index + 1] == .systolic
+            let outputBits = unit == .simd && nextIsSystolic ? architecture.activationBits : architecture.accumulatorBits
+            context.outputBits = Double(outputBits)
+            context.fused = fusedFlags[index]
+            let traits = operation.traits
+            guard let evaluation = operation.evaluate(context) else {
+                issues.append(.noTile(layer: entries[index].name, operation: traits.name))
                 continue
             }
-            total = total + evaluation.counts
+            total += evaluation.counts
             layers.append(LayerResult(
-                index: index, name: entry.name, operation: entry.operation.name, unit: entry.operation.unit,
-                category: entry.operation.category, tile: evaluation.tile, fused: fusedFlags[index],
+                index: index, name: entries[index].name, operation: traits.name, unit: unit,
+                category: traits.category, tile: evaluation.tile, fused: fusedFlags[index],
                 outputBits: outputBits, counts: evaluation.counts))
         }
         guard issues.isEmpty else { throw SimulationError(issues: issues) }
@@ -111,22 +114,24 @@ public enum Simulator {
     static func capacityIssues(_ entries: [ProgramEntry], _ architecture: Architecture) -> [SimulationIssue] {
         var issues: [SimulationIssue] = []
         var checkedSystolic = false
-        var checkedTilers: Set<SIMDTilerKind> = []
-        for entry in entries {
-            switch entry.operation.unit {
+        var checkedTilers: [SIMDTilerKind] = []
+        for index in entries.indices {
+            let operation = entries[index].operation
+            switch operation.unit {
             case .systolic where !checkedSystolic:
                 checkedSystolic = true
-                issues += architecture.systolicCapacityViolations.map { .capacity($0, layer: entry.name) }
+                issues += architecture.systolicCapacityViolations.map { .capacity($0, layer: entries[index].name) }
             case .simd:
-                guard let kind = entry.operation.simdTiler, !checkedTilers.contains(kind) else { continue }
-                checkedTilers.insert(kind)
+                guard let kind = operation.simdTiler, !checkedTilers.contains(kind) else { continue }
+                checkedTilers.append(kind)
                 if let violation = architecture.vectorMemoryViolation(for: kind) {
-                    issues.append(.capacity(violation, layer: entry.name))
+                    issues.append(.capacity(violation, layer: entries[index].name))
                 }
             case .systolic, .none:
                 continue
             }
         }
+        guard !issues.isEmpty else { return issues }
         // One report per buffer: the largest minimum wins.
         var strongest: [Buffer: Int] = [:]
         for case .capacity(let violation, _) in issues {

@@ -80,6 +80,7 @@ private struct Importer {
     /// the unpadded value and the padding.
     var pendingPads: [String: (dims: [Int], layer: String, padding: Padding)] = [:]
     var consumers: [String: [Int]] = [:]
+    var producers: [String: Int] = [:]
 
     init(model: Onnx_ModelProto, file: String) {
         self.model = model
@@ -124,6 +125,7 @@ private struct Importer {
         values[data.name] = .activation(dims: inputDims, layer: Network.inputName)
         for (index, node) in graph.node.enumerated() {
             for name in node.input where !name.isEmpty { consumers[name, default: []].append(index) }
+            for name in node.output where !name.isEmpty { producers[name] = index }
         }
         for index in graph.node.indices where !consumed.contains(index) {
             importNode(index)
@@ -169,6 +171,21 @@ private struct Importer {
     func constant(_ name: String) -> ONNXConstant? {
         if case .constant(let c)? = values[name] { return c }
         return nil
+    }
+
+    /// A constant a later node produces from constants only (exporters may emit a batch norm's
+    /// `Unsqueeze` of its shift after the `Mul`): evaluated now, and not again in order. Nil when
+    /// it depends on an activation or is unknown. The depth is bounded by the graph's nodes.
+    mutating func resolveConstant(_ name: String, depth: Int = 0) -> ONNXConstant? {
+        if let known = constant(name) { return known }
+        guard values[name] == nil, depth < 64, let index = producers[name], !consumed.contains(index) else { return nil }
+        let node = model.graph.node[index]
+        for input in node.input where !input.isEmpty {
+            guard resolveConstant(input, depth: depth + 1) != nil else { return nil }
+        }
+        importConstantNode(index)
+        consumed.insert(index)
+        return constant(name)
     }
 
     func activation(_ name: String) -> (dims: [Int], layer: String)? {
@@ -493,7 +510,7 @@ private struct Importer {
            model.graph.node[next[0]].opType == "Add", isPerChannel(cDims, x.dims) {
             let add = model.graph.node[next[0]]
             let other = add.input.first { $0 != output } ?? ""
-            if let shift = constant(other), let shiftDims = constantSampleDims(shift, activationRank: x.dims.count),
+            if let shift = resolveConstant(other), let shiftDims = constantSampleDims(shift, activationRank: x.dims.count),
                isPerChannel(shiftDims, x.dims) {
                 consumed.insert(next[0])
                 if let name = addLayer(index, .batchNorm, inputs: [x.layer], output: x.dims, bind: false),
