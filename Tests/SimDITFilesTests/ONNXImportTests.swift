@@ -53,7 +53,8 @@ private func load(_ path: String) throws -> Network {
 
 @Suite("ONNX import")
 struct ONNXImportTests {
-    /// Every light_* model imports and simulates for inference and training; its useful MACs at
+    /// Every light_* model imports and simulates for inference and training, on genesys-inference-08
+    /// and genesys-training-08 both; its useful MACs at
     /// batch 1 equal the product of the shapes onnx's own shape inference gives
     /// (Tests/ONNX/reference_macs.py, independent of the importer).
     @Test func lightModelsMatchOnnxShapeInference() throws {
@@ -74,9 +75,13 @@ struct ONNXImportTests {
             #expect(result.total.usefulMACs == Double(expected), "\(model.lastPathComponent)")
             #expect(result.total.usefulMACs <= result.total.macs)
             let trainingProgram = try network.trainingProgram().get()
-            let trained = try Simulator.run(trainingProgram, on: training, options: SimulationOptions(mode: .training, batch: 4))
-            // A training iteration does forward, dX and dW: about 3× the forward MACs (the first dX included, Q10).
-            #expect(trained.total.usefulMACs > 2 * 4 * Double(expected), "\(model.lastPathComponent)")
+            for preset in [inference, training] {
+                let trained = try Simulator.run(trainingProgram, on: preset, options: SimulationOptions(mode: .training, batch: 4))
+                // A training iteration does forward, dX and dW: about 3× the forward MACs (the first dX included, Q10).
+                #expect(trained.total.usefulMACs > 2 * 4 * Double(expected), "\(model.lastPathComponent) on \(preset.name)")
+            }
+            let onTraining = try Simulator.run(program, on: training, options: SimulationOptions(mode: .inference, batch: 1))
+            #expect(onTraining.total.usefulMACs == Double(expected))
         }
     }
 

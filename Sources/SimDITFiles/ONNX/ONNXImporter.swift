@@ -155,13 +155,21 @@ private struct Importer {
         if case .dimValue(let batch)? = dims[0].value { modelBatch = Int(clamping: batch) }
         var sample: [Int] = []
         for (axis, dim) in dims.enumerated().dropFirst() {
-            guard case .dimValue(let value)? = dim.value, value > 0, value <= Int64(Int32.max) else {
+            guard case .dimValue(let value)? = dim.value, value > 0, value <= Int64(ONNXLimits.dimension) else {
+                if case .dimValue(let value)? = dim.value {
+                    fail("the data input '\(input.name)' has dimension \(axis) of \(value); each must be 1 to \(ONNXLimits.dimension)")
+                    return nil
+                }
                 let what = dim.dimParam.isEmpty ? "unknown" : "symbolic ('\(dim.dimParam)')"
                 fail("the data input '\(input.name)' has a dynamic dimension \(axis) (\(what)); only the batch may be dynamic",
                      notes: ["export the model with a fixed input size"])
                 return nil
             }
             sample.append(Int(value))
+        }
+        guard ONNXLimits.product(sample) != nil else {
+            fail("the data input '\(input.name)' has more than \(ONNXLimits.elements) elements per sample")
+            return nil
         }
         return sample
     }
@@ -212,6 +220,11 @@ private struct Importer {
     mutating func addLayer(_ node: Int, _ kind: LayerKind, inputs: [String], output dims: [Int], suffix: String = "",
                            bind: Bool = true) -> String? {
         let onnxNode = model.graph.node[node]
+        guard dims.allSatisfy({ $0 >= 1 && $0 <= ONNXLimits.dimension }), ONNXLimits.product(dims) != nil else {
+            fail("the output shape \(dims) per sample is empty or too large (each dimension 1 to \(ONNXLimits.dimension), "
+                 + "at most \(ONNXLimits.elements) elements)", node: node)
+            return nil
+        }
         let inputShapes = inputs.map { shapes[$0] ?? TensorShape(channels: 1, height: 1, width: 1) }
         let shape: TensorShape
         switch kind.outputShape(for: inputShapes) {
@@ -526,7 +539,7 @@ private struct Importer {
 
     /// A constant with one value per channel (or a scalar) for an activation of these dimensions.
     func isPerChannel(_ c: [Int], _ x: [Int]) -> Bool {
-        let elements = c.reduce(1, *)
+        let elements = ONNXLimits.product(c) ?? 0
         return elements == 1 || (elements == x.first && (c.count == x.count ? c.first == x.first : c.count == 1))
     }
 
@@ -580,9 +593,9 @@ private struct Importer {
             return fail(normalized == 0 ? "flattening the batch axis is not supported" : "axis \(axis) is out of range", node: index)
         }
         if normalized == 1 {
-            addLayer(index, .flatten, inputs: [x.layer], output: [x.dims.reduce(1, *)])
+            addLayer(index, .flatten, inputs: [x.layer], output: [(ONNXLimits.product(x.dims) ?? 0)])
         } else {
-            let inner = x.dims[(normalized - 1)...].reduce(1, *), outer = x.dims[..<(normalized - 1)].reduce(1, *)
+            let inner = (ONNXLimits.product(x.dims[(normalized - 1)...]) ?? 0), outer = (ONNXLimits.product(x.dims[..<(normalized - 1)]) ?? 0)
             addLayer(index, .reshape(foldedShape([outer, inner])), inputs: [x.layer], output: [outer, inner])
         }
     }
@@ -603,7 +616,7 @@ private struct Importer {
     }
 
     func reshapedSample(_ target: [Int], from dims: [Int], allowZero: Bool) -> [Int]? {
-        let elements = dims.reduce(1, *)
+        let elements = ONNXLimits.product(dims) ?? 0
         let head = target[0]
         guard head == -1 || (head == 0 && !allowZero) || head == modelBatch || (modelBatch == nil && head == 1) else { return nil }
         var sample: [Int] = []
@@ -627,12 +640,12 @@ private struct Importer {
             // The batch stays first: the rest must hold one sample.
             guard inferred == nil else { return nil }
         }
-        let known = sample.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        guard let known = ONNXLimits.product(sample) else { return nil }
         if let inferred {
             guard known > 0, elements % known == 0 else { return nil }
             sample[inferred] = elements / known
         }
-        return sample.reduce(1, *) == elements ? sample : nil
+        return ONNXLimits.product(sample) == elements ? sample : nil
     }
 
     mutating func importSqueeze(_ index: Int, _ a: ONNXAttributes, _ x: (dims: [Int], layer: String)) {
@@ -707,7 +720,7 @@ private struct Importer {
             addLayer(index, .fullyConnected(outputFeatures: b[1], bias: false), inputs: [x.layer], output: [b[1]])
         } else {
             // A GEMM per row: the input viewed with the features last, then the product.
-            let rows = x.dims.dropLast().reduce(1, *)
+            let rows = (ONNXLimits.product(x.dims.dropLast()) ?? 0)
             var input = x.layer
             if foldedShape(x.dims).lastNonUnitDimension != features {
                 guard let view = addLayer(index, .reshape(TensorShape(channels: 1, height: rows, width: features)),
@@ -727,8 +740,8 @@ private struct Importer {
         let defaultAxis = opset >= 13 ? -1 : 1
         guard let axis = sampleAxis(a.int("axis") ?? defaultAxis, rank: x.dims.count, index) else { return }
         // Before opset 13 the axis flattens everything from it on into the classes.
-        let classes = opset >= 13 ? x.dims[axis] : x.dims[axis...].reduce(1, *)
-        let rows = x.dims.reduce(1, *) / max(classes, 1)
+        let classes = opset >= 13 ? x.dims[axis] : (ONNXLimits.product(x.dims[axis...]) ?? 0)
+        let rows = (ONNXLimits.product(x.dims) ?? 0) / max(classes, 1)
         let rowMajor = TensorShape(channels: classes, height: rows, width: 1)
         var input = x.layer
         if foldedShape(x.dims) != rowMajor {
@@ -760,18 +773,21 @@ private struct Importer {
                 result = ONNXConstant(dims: [values.count], integers: values, reals: values.map(Double.init))
             }
         case "ConstantOfShape":
-            if let shape = inputs.first??.integers, shape.allSatisfy({ $0 >= 0 }) { result.dims = shape }
+            if let shape = inputs.first??.integers, shape.allSatisfy({ $0 >= 0 && $0 <= ONNXLimits.dimension }),
+               ONNXLimits.product(shape) != nil {
+                result.dims = shape
+            }
         case "Identity", "Cast", "Dropout":
             if let input = inputs.first ?? nil { result = input }
         case "Reshape":
             if let dims = inputs.first??.dims, let target = (node.input.count > 1 ? inputs[1]?.integers : a.ints("shape")) {
-                let elements = dims.reduce(1, *)
+                let elements = ONNXLimits.product(dims) ?? 0
                 var out = target.enumerated().map { $1 == 0 && $0 < dims.count ? dims[$0] : $1 }
                 if let hole = out.firstIndex(of: -1) {
-                    let known = out.filter { $0 != -1 }.reduce(1, *)
+                    let known = ONNXLimits.product(out.filter { $0 != -1 }) ?? 0
                     out[hole] = known > 0 ? elements / known : 0
                 }
-                if out.reduce(1, *) == elements, out.allSatisfy({ $0 >= 0 }) {
+                if out.allSatisfy({ $0 >= 0 && $0 <= ONNXLimits.dimension }), ONNXLimits.product(out) == elements {
                     result = ONNXConstant(dims: out, integers: inputs[0]?.integers, reals: inputs[0]?.reals)
                 }
             }
@@ -816,7 +832,7 @@ private struct Importer {
             }
         case "Mul", "Add", "Sub", "Div":
             if let lhs = inputs.first ?? nil, let rhs = inputs.count > 1 ? inputs[1] : nil, let l = lhs.dims, let r = rhs.dims {
-                result.dims = l.reduce(1, *) >= r.reduce(1, *) ? l : r
+                result.dims = (ONNXLimits.product(l) ?? 0) >= (ONNXLimits.product(r) ?? 0) ? l : r
             }
         default:
             break

@@ -16,11 +16,33 @@ struct ONNXConstant {
     var integers: [Int]?
     var reals: [Double]?
 
-    var elements: Int? { dims.map { $0.reduce(1, *) } }
+    var elements: Int? { dims.flatMap(ONNXLimits.product) }
 
     /// The most elements whose data the importer reads (shape vectors and scalars are tiny; weights
     /// are never read), so work does not depend on the size of a weight.
     static let dataLimit = 4096
+}
+
+/// The sizes the importer accepts, so that no product of them overflows.
+enum ONNXLimits {
+    /// The largest dimension of an activation or weight (16 Mi).
+    static let dimension = 1 << 24
+    /// The most elements of one sample's tensor or of a weight (1 Ti).
+    static let elements = 1 << 40
+
+    static func clamped(_ value: Int64) -> Int { Int(max(-(Int64(1) << 31), min(Int64(1) << 31, value))) }
+
+    /// The product of dimensions, nil when it exceeds `elements` (or a dimension is negative).
+    static func product<S: Sequence>(_ dims: S) -> Int? where S.Element == Int {
+        var result = 1
+        for d in dims {
+            guard d >= 0 else { return nil }
+            let (next, overflow) = result.multipliedReportingOverflow(by: d)
+            guard !overflow, next <= elements else { return nil }
+            result = next
+        }
+        return result
+    }
 }
 
 /// The ONNX tensor element types (onnx.proto `TensorProto.DataType`) the importer reads data of.
@@ -33,18 +55,18 @@ extension ONNXConstant {
     /// A constant from an initializer or a `Constant`'s tensor: its dimensions and, when small,
     /// its data (integers for integer types, reals for float and double).
     init(_ tensor: Onnx_TensorProto) {
-        let dims = tensor.dims.map { Int(clamping: $0) }
-        self.dims = dims.allSatisfy { $0 >= 0 } ? dims : nil
-        let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: max($1, 0)).overflow ? Int.max : $0 * max($1, 0) }
+        let dims = tensor.dims.map(ONNXLimits.clamped)
+        guard dims.allSatisfy({ $0 >= 0 && $0 <= ONNXLimits.dimension }), let count = ONNXLimits.product(dims) else { return }
+        self.dims = dims
         guard count <= ONNXConstant.dataLimit else { return }
         let raw = tensor.rawData
         switch ONNXDataType(rawValue: tensor.dataType) {
         case .int64:
             if !tensor.int64Data.isEmpty {
-                integers = tensor.int64Data.map { Int(clamping: $0) }
+                integers = tensor.int64Data.map(ONNXLimits.clamped)
             } else if raw.count == count * 8 {
                 integers = stride(from: 0, to: raw.count, by: 8).map { offset in
-                    Int(clamping: raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int64.self) }.littleEndian)
+                    ONNXLimits.clamped(raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int64.self) }.littleEndian)
                 }
             }
         case .int32, .int16, .int8, .uint8, .uint16, .bool:
@@ -74,7 +96,7 @@ extension ONNXConstant {
         case .uint32, .uint64, .float16, .bfloat16, nil:
             break
         }
-        if integers == nil, let reals, reals.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e15 }) {
+        if integers == nil, let reals, reals.allSatisfy({ $0 == $0.rounded() && abs($0) <= Double(1 << 31) }) {
             integers = reals.map { Int($0) }
         }
         if reals == nil, let integers { self.reals = integers.map(Double.init) }
@@ -89,9 +111,11 @@ struct ONNXAttributes {
         for attribute in node.attribute { byName[attribute.name] = attribute }
     }
 
-    func int(_ name: String) -> Int? { byName[name].flatMap { $0.hasI ? Int(clamping: $0.i) : nil } }
+    /// Integer attributes are clamped to ±2^31: no valid size, stride or axis is larger, so a
+    /// clamped value still fails the checks it would fail, and no arithmetic on it overflows.
+    func int(_ name: String) -> Int? { byName[name].flatMap { $0.hasI ? ONNXLimits.clamped($0.i) : nil } }
     func float(_ name: String) -> Double? { byName[name].flatMap { $0.hasF ? Double($0.f) : nil } }
-    func ints(_ name: String) -> [Int]? { byName[name].map { $0.ints.map { Int(clamping: $0) } } }
+    func ints(_ name: String) -> [Int]? { byName[name].map { $0.ints.map(ONNXLimits.clamped) } }
     func string(_ name: String) -> String? { byName[name].flatMap { $0.hasS ? String(decoding: $0.s, as: UTF8.self) : nil } }
     func tensor(_ name: String) -> Onnx_TensorProto? { byName[name].flatMap { $0.hasT ? $0.t : nil } }
 }
@@ -105,7 +129,7 @@ func foldedShape(_ dims: [Int]) -> TensorShape {
     case 1: return TensorShape(channels: dims[0], height: 1, width: 1)
     case 2: return TensorShape(channels: dims[0], height: dims[1], width: 1)
     default:
-        let leading = dims.dropLast(2).reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        let leading = ONNXLimits.product(dims.dropLast(2)) ?? ONNXLimits.elements
         return TensorShape(channels: leading, height: dims[dims.count - 2], width: dims[dims.count - 1])
     }
 }
