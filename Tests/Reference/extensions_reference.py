@@ -31,6 +31,8 @@ Array ops
       the LAYER's parameters; the role selects the forward conv or its dX/dW conv (X§1).
   {"op": "fc", "in_features": Nf, "out_features": P, "bias": bool, "classifier": bool,
    "role": "forward" | "dX" | "dW"}                               (X§8, G§4.5)
+  {"op": "matmul", "in_features": Nf, "out_features": P, "rows": r, "bias": false,
+   "role": "forward" | "dX" | "dW"}      a GEMM of B*r samples (X§8; see matmul_shape)
 SIMD ops (all take "next_on_array": bool, which sets bw_out by rule R3; default false)
   {"op": "activation", "function": F, "grad": bool, "shape": [C, H, W]}        (X§3, X§0)
       F in clip, relu6, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, swish, scale, shift
@@ -41,6 +43,7 @@ SIMD ops (all take "next_on_array": bool, which sets bw_out by rule R3; default 
   {"op": "softmax" | "softmax_grad", "shape": [C, H, W]}                        (X§6)
   {"op": "global_max_pool" | "global_max_pool_grad" | "global_avg_pool" |
          "global_average_pool_grad", "shape": [C, H, W]}                        (X§7, G§6.3, G§6.8)
+      a map that does not fit one pool tile (or whose gradient tiler finds none) is streamed (X§7)
   {"op": "permute", "shape": [C, H, W]}                                         (X§9)
   {"op": "sgd4d", "W": KW, "H": KH, "C": C, "N": OC}   {"op": "sgd2d", "C": C, "N": N}
   {"op": "sgd1d", "C": C}   {"op": "reduce_sum", "C": C}                        (G§6.7)
@@ -426,23 +429,41 @@ def conv_model(A, B, op):
 
 
 def fc_model(A, B, op):
-    """X§8 GEMM (r = 1): forward/dX samples B, reduction Nf; dW samples Nf, reduction B.
+    """X§8 GEMM with r rows per sample (r = 1 for an FC layer; a matmul layer's r is the sample's
+    elements other than the last non-unit dimension): forward/dX samples B*r, reduction Nf
+    (dX: P); dW samples Nf (the spec batch = forward Nf), reduction B*r.
     The classifier (last FC) pads P to a multiple of 64 in training (X§8, Q13)."""
     Nf, P = op["in_features"], op["out_features"]
+    r_rows = op.get("rows", 1)
     role = op.get("role", "forward")
     if op.get("classifier", False) and A.mode == "training":
         P = int(math.ceil(P / 64) * 64)
     if role == "forward":
-        outs, red, samples = P, Nf, B
+        outs, red, samples = P, Nf, B * r_rows
     elif role == "dX":
-        outs, red, samples = Nf, P, B
+        outs, red, samples = Nf, P, B * r_rows
     elif role == "dW":
-        outs, red, samples = P, B, Nf
+        outs, red, samples = P, B * r_rows, Nf
     else:
         raise ValueError(role)
     r = sa_group(A, 1, 1, outs, 1, 1, red, samples, gemm=True)
     r["useful_macs"] = float(outs * red * samples)           # X§2 / X§8
     return r
+
+
+def matmul_shape(shape, out_features):
+    """X§8 matmul: a GEMM over the last non-unit dimension of the sample [C, H, W]; returns
+    (in_features, rows r, output shape with that dimension replaced)."""
+    dims = list(shape)
+    k = max(i for i in range(3) if dims[i] != 1) if any(d != 1 for d in dims) else 2
+    nf = dims[k]
+    r_rows = 1
+    for i, d in enumerate(dims):
+        if i != k:
+            r_rows *= d
+    out = list(dims)
+    out[k] = out_features
+    return nf, r_rows, out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -460,36 +481,34 @@ def ew_tiler(A, W, H, Cp, B):
     return ow, oh, oc, b
 
 
-def pool_tiler(A, OW, OH, KW, KH, s, Cp, B):
-    """G§3.2 pool tiler (input tile in the fit test)."""
+def pool_tiler(A, OW, OH, KW, KH, s, Cp, B, s_w=None):
+    """G§3.2 pool tiler (input tile in the fit test); X§7 rectangular strides (s = s_h)."""
     V, M = A.V, A.M
     if V < M * 32 * 49:
         raise NoTile("VMEM below M*32*49")
-
-    def ext(o, k):
-        return (o - 1) * s + k
-    ow, oh = spatial_search(OW, OH, lambda x, y: M * ext(x, KW) * ext(y, KH) * 32 <= V, True)
-    iw, ih = ext(ow, KW), ext(oh, KH)
+    s_h, s_w = s, (s if s_w is None else s_w)
+    ow, oh = spatial_search(OW, OH, lambda x, y: M * ((x - 1) * s_w + KW) * ((y - 1) * s_h + KH)
+                            * 32 <= V, True)
+    iw, ih = (ow - 1) * s_w + KW, (oh - 1) * s_h + KH
     oc = grow(M, Cp, lambda c: c * iw * ih * 32 <= V)
     b = batch_search(B, lambda bb: oc * iw * ih * bb * 32 <= V)
     return ow, oh, oc, b, iw, ih
 
 
-def maxpool_grad_tiler(A, OW, OH, KW, KH, s, Cp, B):
-    """G§3.2 MaxPool-grad tiler: fit (oc*iw*ih*b + oc*ow*oh*b)*32 <= V."""
+def maxpool_grad_tiler(A, OW, OH, KW, KH, s, Cp, B, s_w=None):
+    """G§3.2 MaxPool-grad tiler: fit (oc*iw*ih*b + oc*ow*oh*b)*32 <= V (X§7 rectangular)."""
     V, M = A.V, A.M
     if V < M * 32 * 49 + M * 32:
         raise NoTile("VMEM below the max-pool-grad minimum")
-
-    def ext(o, k):
-        return (o - 1) * s + k
+    s_h, s_w = s, (s if s_w is None else s_w)
 
     def fit(ow, oh, oc, b):
-        return (oc * ext(ow, KW) * ext(oh, KH) * b + oc * ow * oh * b) * 32 <= V
+        return (oc * ((ow - 1) * s_w + KW) * ((oh - 1) * s_h + KH) * b + oc * ow * oh * b) \
+            * 32 <= V
     ow, oh = spatial_search(OW, OH, lambda x, y: fit(x, y, M, 1), True)
     oc = grow(M, Cp, lambda c: fit(ow, oh, c, 1))
     b = batch_search(B, lambda bb: fit(ow, oh, oc, bb))
-    return ow, oh, oc, b, ext(ow, KW), ext(oh, KH)
+    return ow, oh, oc, b, (ow - 1) * s_w + KW, (oh - 1) * s_h + KH
 
 
 # ------------------------------------------------------------------------------------------------
@@ -650,13 +669,68 @@ ACTIVATIONS = {
 
 
 def global_pool(A, C, H, W, B, bw_out, avg):
-    """X§7 global max pool / G§6.3 global avg pool: pool tiler, KH=H, KW=W, 1x1 output, s=1.
-    X§7: the whole map must fit one tile (M*H*W*32 <= V), else 'no tile'."""
+    """X§7 global max pool / G§6.3 global avg pool: pool tiler, KH=H, KW=W, 1x1 output, s=1,
+    when the whole map fits one tile (M*H*W*bw_s <= V); otherwise streamed (X§7)."""
+    if A.M * H * W * 32 <= A.V:
+        return window_pool(A, C, 1, 1, H, W, 1, 1, B, bw_out, avg)
+    return streamed_global_pool(A, C, H, W, B, bw_out, avg)
+
+
+def streamed_global_pool(A, C, H, W, B, bw_out, avg):
+    """X§7 streamed global pool (a map larger than one VMEM tile), at G§6.3's rates:
+    element-wise tiler (X§0) over (W, H, C', B), tile v, T tiles, E = B*C'*H*W window steps,
+    O = C'*B results.
+      compute = ceil((v/M + F_S)*T) (+ ceil(O/M*d_div) for the average)
+      stall   = ceil(v*bw_s/BW_s)*T + ceil(O*bw_out/BW_s)
+      DRAM    ifmap E*bw_s, ofmap O*bw_out
+      VMEM    2*E*bw_s + (E - O)*bw_s + O*bw_out (+ 3*O*bw_s for the average)
+      InsMem  ceil(E/M (+ O/M))*32       ops: max (or add) E, divide O for the average
+    The op count weights the divide by d_div (Q7, X preamble)."""
     M, BW_s = A.M, A.BW_s
     Cp = pad_up(C, M)
-    KH, KW = float(H), float(W)
-    OH = OW = 1.0
-    ow, oh, oc, b, iw, ih = pool_tiler(A, OW, OH, KW, KH, 1, Cp, B)
+    ow, oh, oc, b = ew_tiler(A, W, H, Cp, B)
+    v = ow * oh * oc * b
+    T = (H / oh) * (W / ow) * (Cp / oc) * (B / b)
+    E = B * Cp * H * W
+    O = Cp * B
+    d = A.lat["div"]
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil((v / M + A.F_S) * T) + (ceil(O / M * d) if avg else 0.0)
+    r["simd_stall"] = ceil(v * 32 / BW_s) * T + ceil(O * bw_out / BW_s)
+    r["dram_bits"]["ifmap"] = E * 32
+    r["dram_bits"]["ofmap"] = O * bw_out
+    r["sram_bits"]["vmem"] = (2 * E * 32 + (E - O) * 32 + O * bw_out
+                              + (3 * O * 32 if avg else 0.0))
+    r["sram_bits"]["instruction"] = ceil(E / M + (O / M if avg else 0.0)) * 32
+    if avg:
+        r["simd_ops"]["add"] = E
+        r["simd_ops"]["divide"] = O
+        r["ops"] = E + O * d
+    else:
+        r["simd_ops"]["max"] = E
+        r["ops"] = E
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh, "streamed": True}
+    return r
+
+
+def pool_out(H, K, p0, p1, s, ceil_mode):
+    """X§7 output size: floor (or ceil, minus 1 if the last window starts in the end padding)."""
+    if not ceil_mode:
+        return (H + p0 + p1 - K) // s + 1
+    o = -((-(H + p0 + p1 - K)) // s) + 1
+    if (o - 1) * s >= H + p0:
+        o -= 1
+    return o
+
+
+def window_pool(A, C, OH, OW, KH, KW, sh, sw, B, bw_out, avg):
+    """G§6.3 MaxPool / AvgPool on the pool tiler (X§7: rectangular windows and strides)."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    KH, KW, OH, OW = float(KH), float(KW), float(OH), float(OW)
+    ow, oh, oc, b, iw, ih = pool_tiler(A, OW, OH, KW, KH, sh, Cp, B, s_w=sw)
     v_o = ow * oh * oc * b
     v_i = iw * ih * oc * b
     T = (OH / oh) * (OW / ow) * (Cp / oc) * (B / b)
@@ -686,8 +760,16 @@ def global_pool(A, C, H, W, B, bw_out, avg):
 
 
 def reduce_spatial(A, C, H, W, B, bw_out):
-    """X§4 reduce_spatial: the X§7 global pool with a sum (pool tiler, K = H*W)."""
+    """X§4 reduce_spatial: the X§7 global pool with a sum (pool tiler, K = H*W).
+
+    Reading (X§4 states only the pool-tiler formulas): as it *is* "the §7 global pool", a map
+    that does not fit one tile (M*H*W*bw_s > V) is streamed like the X§7 global max pool, with
+    adds in place of the maxima (no divide)."""
     M, BW_s = A.M, A.BW_s
+    if M * H * W * 32 > A.V:
+        r = streamed_global_pool(A, C, H, W, B, bw_out, avg=False)
+        r["simd_ops"]["add"], r["simd_ops"]["max"] = r["simd_ops"]["max"], 0.0
+        return r
     Cp = pad_up(C, M)
     K = float(H * W)
     ow, oh, oc, b, iw, ih = pool_tiler(A, 1.0, 1.0, float(W), float(H), 1, Cp, B)
@@ -712,22 +794,71 @@ def reduce_spatial(A, C, H, W, B, bw_out):
 
 
 def global_pool_grad(A, C, H, W, B, bw_out, avg):
-    """G§6.8 MaxPool_Grad (X§7 global_max_pool_grad, K = H*W, max-pool-grad tiler) and
-    AvgPool_Grad (global_average_pool_grad, pool tiler)."""
+    """X§7 global_max_pool_grad (G§6.8 MaxPool_Grad, K = H*W) / G§6.8 global AvgPool_Grad;
+    streamed (X§7) when the pool-gradient tiler finds no tile."""
+    try:
+        return window_pool_grad(A, C, 1, 1, H, W, 1, 1, B, bw_out, avg)
+    except NoTile:
+        return streamed_global_pool_grad(A, C, H, W, B, bw_out, avg)
+
+
+def streamed_global_pool_grad(A, C, H, W, B, bw_out, avg):
+    """X§7 streamed global pool gradient, at G§6.8's rates: element-wise tiler over
+    (W, H, C', B) (tile v, T tiles, E = B*C'*H*W, O = C'*B); the O gradients (and for max the
+    argmax: n = 2 reads, else n = 1) are read once.
+      stall = n*ceil(O*bw_s/BW_s) + ceil(v*bw_out/BW_s)*T;  ifmap n*O*bw_s, ofmap E*bw_out
+      max: compute = ceil(((d_cmov + 3)*v/M + F_S)*T), cmov = add = E, total 2E
+      avg: compute = ceil((v/M + F_S)*T) + ceil(O/M*d_div), divide O, add E, total O + E
+      VMEM 3*total*bw_s, InsMem total/M*32 (no ceiling)."""
     M, BW_s = A.M, A.BW_s
     Cp = pad_up(C, M)
-    KH, KW = float(H), float(W)
+    ow, oh, oc, b = ew_tiler(A, W, H, Cp, B)
+    v = ow * oh * oc * b
+    T = (H / oh) * (W / ow) * (Cp / oc) * (B / b)
+    E = B * Cp * H * W
+    O = Cp * B
+    n = 1 if avg else 2
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_stall"] = n * ceil(O * 32 / BW_s) + ceil(v * bw_out / BW_s) * T
+    r["dram_bits"]["ifmap"] = n * O * 32
+    r["dram_bits"]["ofmap"] = E * bw_out
+    if avg:
+        d = A.lat["div"]
+        r["simd_compute"] = ceil((v / M + A.F_S) * T) + ceil(O / M * d)
+        r["simd_ops"]["divide"] = O
+        r["simd_ops"]["add"] = E
+        total = O + E
+        r["ops"] = E + O * d
+    else:
+        r["simd_compute"] = ceil(((A.lat["cmov"] + 3) * v / M + A.F_S) * T)
+        r["simd_ops"]["conditional_move"] = E
+        r["simd_ops"]["add"] = E
+        total = 2 * E
+        r["ops"] = E * A.lat["cmov"] + E
+    r["sram_bits"]["vmem"] = 3 * total * 32
+    r["sram_bits"]["instruction"] = total / M * 32
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh, "streamed": True}
+    return r
+
+
+def window_pool_grad(A, C, OH, OW, KH, KW, sh, sw, B, bw_out, avg):
+    """G§6.8 MaxPool_Grad (max-pool-grad tiler) and AvgPool_Grad (pool tiler + asserts)."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    KH, KW, OH, OW = float(KH), float(KW), float(OH), float(OW)
     K = KH * KW
     if avg:
-        ow, oh, oc, b, iw, ih = pool_tiler(A, 1.0, 1.0, KW, KH, 1, Cp, B)
+        ow, oh, oc, b, iw, ih = pool_tiler(A, OW, OH, KW, KH, sh, Cp, B, s_w=sw)
         V = A.V
         if not (iw * ih * oc * b * 32 <= V and ow * oh * oc * b * 32 + M * 32 <= V):
             raise NoTile("avg-pool-grad asserts")
     else:
-        ow, oh, oc, b, iw, ih = maxpool_grad_tiler(A, 1.0, 1.0, KW, KH, 1, Cp, B)
+        ow, oh, oc, b, iw, ih = maxpool_grad_tiler(A, OW, OH, KW, KH, sh, Cp, B, s_w=sw)
     v_o = oh * ow * oc * b
     v_i = ih * iw * oc * b
-    T = (1.0 / oh) * (1.0 / ow) * (Cp / oc) * (B / b)
+    T = (OH / oh) * (OW / ow) * (Cp / oc) * (B / b)
     r = empty_result()
     r["unit"] = "simd"
     r["output_bits"] = bw_out
@@ -756,12 +887,16 @@ def global_pool_grad(A, C, H, W, B, bw_out, avg):
 
 
 def softmax_model(A, C, H, W, B, bw_out):
-    """X§6 softmax with its real shape (G§6.9 model with the X§6 tile)."""
+    """X§6 softmax with its real shape (G§6.9 model with the X§6 tile).
+
+    c_t = min(C, max(1, floor(V/(M*bw_s)))), b_t = min(R, max(1, floor(V/(c_t*M*bw_s)))*M):
+    R is not padded to a lane multiple; with fewer rows than lanes one tile pays every pass and
+    P = M*ceil(b_t/M)*c_t*T counts the idle lanes."""
     M, V, BW_s = A.M, A.V, A.BW_s
     R = H * W * B
     bw_s = 32
     c_t = min(C, max(1, V // (M * bw_s)))
-    b_t = min(pad_up(R, M), max(1, V // (c_t * M * bw_s)) * M)
+    b_t = min(R, max(1, V // (c_t * M * bw_s)) * M)
     c_t, b_t = float(c_t), float(b_t)
     T = (C / c_t) * (R / b_t)
     u = c_t * ceil(b_t / M)
@@ -847,6 +982,16 @@ def simd_model(A, B, op):
     if kind == "softmax_grad":
         # X§6: element program n_in = 2, {2 mul, 1 add, 1 sub}, tiler on (1, H*W, padUp(C,M), B)
         return element_program(A, 1, H * W, Cp, B, {"mul": 2, "add": 1, "sub": 1}, 2, bw_out)
+    if kind in ("max_pool", "avg_pool", "max_pool_grad", "average_pool_grad"):
+        KH, KW = _pair(op["kernel"])
+        sh, sw = _pair(op.get("stride", [KH, KW]))
+        pt, pl, pb, pr = _pads(op.get("padding", 0))
+        cm = op.get("ceil_mode", False)
+        OH, OW = pool_out(H, KH, pt, pb, sh, cm), pool_out(W, KW, pl, pr, sw, cm)
+        avg = kind in ("avg_pool", "average_pool_grad")
+        if kind.endswith("_grad"):
+            return window_pool_grad(A, C, OH, OW, KH, KW, sh, sw, B, bw_out, avg)
+        return window_pool(A, C, OH, OW, KH, KW, sh, sw, B, bw_out, avg)
     if kind == "global_max_pool":
         return global_pool(A, C, H, W, B, bw_out, avg=False)
     if kind == "global_avg_pool":
@@ -866,7 +1011,7 @@ def evaluate(arch, mode, batch, op):
     A = Arch(arch, mode)
     if op["op"] == "conv":
         r = conv_model(A, batch, op)
-    elif op["op"] == "fc":
+    elif op["op"] in ("fc", "matmul"):
         r = fc_model(A, batch, op)
     else:
         r = simd_model(A, batch, op)
@@ -970,6 +1115,16 @@ def build_cases():
     cases.append({"name": "dw_example_inf01", "arch": "genesys-inference-01",
                   "mode": "inference", "batch": 1, "network": net, "program": [
                       ("dw_s1", e1, "X§1 worked example"), ("dw_s2", e2, "X§1; G§3.1-5")]})
+
+    # 2b. The X§0 worked example: sigmoid on 56x56x256, B 1, Inf 01, next op a convolution ------
+    net = _network("ref_sigmoid_example", [256, 56, 56], [
+        {"name": "sig", "type": "sigmoid"},
+        {"name": "conv", "type": "conv", "out_channels": 64, "kernel": 1, "bias": False}])
+    cases.append({"name": "sigmoid_example_inf01", "arch": "genesys-inference-01",
+                  "mode": "inference", "batch": 1, "network": net, "program": [
+                      ("sig", {"op": "activation", "function": "sigmoid", "shape": [256, 56, 56],
+                               "next_on_array": True}, "X§0 worked example; X§3"),
+                      ("conv", _conv([256, 56, 56], 64, 1, 1, 1, 0, 1), "G§3.1-5")]})
 
     # 3. The same convs in training (Trn 01, B 4): forward, dX, dW, updates; first-layer quirks --
     t0 = _conv([32, 28, 28], 64, 3, 1, 1, 1, 1, bias=True)
@@ -1168,15 +1323,106 @@ def build_cases():
                           ("prob.grad", {"op": "softmax_grad", "shape": [1000, 1, 1]},
                            "X§6 softmax_grad")]})
 
-    # 9. Global pools whose map does not fit one VMEM tile (112x112x32 on Inf 01) --------------
-    #    X§7 and open question 12: "no tile".  (The brief's "streamed global pools" are not in the
-    #    document: the reference follows the document and expects the no-tile error.)
+    # 9. Global pools whose map does not fit one VMEM tile (112x112x32: M*H*W*32 = 6 422 528 >
+    #    V = 524 288 on Inf 01 / Trn 01) are streamed (X§7), and so are their gradients (the
+    #    pool-gradient tilers find no tile).  Inference: the pool alone (bw_out = bw_p);
+    #    training: pool -> 1x1 conv (forward at bw_a by R3), gradients streamed too.
     shp = [32, 112, 112]
     for kind in ("global_avg_pool", "global_max_pool"):
         net = _network("ref_" + kind, shp, [{"name": "gp", "type": kind}])
         cases.append({"name": kind + "_112_inf01", "arch": "genesys-inference-01",
                       "mode": "inference", "batch": 1, "network": net, "program": [
-                          ("gp", {"op": kind, "shape": shp}, "X§7 (whole map in one tile)")]})
+                          ("gp", {"op": kind, "shape": shp}, "X§7 streamed global pool")]})
+    cv = _conv([32, 1, 1], 16, 1, 1, 1, 0, 1)
+    grad_kind = {"global_avg_pool": "global_average_pool_grad",
+                 "global_max_pool": "global_max_pool_grad"}
+    for kind in ("global_avg_pool", "global_max_pool"):
+        net = _network("ref_" + kind + "_train", shp, [
+            {"name": "gp", "type": kind},
+            {"name": "conv", "type": "conv", "out_channels": 16, "kernel": 1, "bias": False}])
+        prog = [("gp", {"op": kind, "shape": shp, "next_on_array": True},
+                 "X§7 streamed global pool; R3"),
+                ("conv", cv, "G§3.1-5"), ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+        prog += _conv_train_ops("conv", cv, False)
+        prog.append(("gp.grad", {"op": grad_kind[kind], "shape": shp},
+                     "X§7 streamed global pool gradient (G§6.8 rates)"))
+        cases.append({"name": kind + "_112_train01", "arch": "genesys-training-01",
+                      "mode": "training", "batch": 2, "network": net, "program": prog})
+
+    # 9a. The boundary: a 32x32 map on Trn 01 (M = 16) fits one pool tile exactly
+    #     (M*H*W*32 = V), so the forward pools and the average-pool gradient (pool tiler and its
+    #     two asserts) keep the G§6.3/G§6.8 model, but the max-pool-gradient tiler needs
+    #     (M*H*W + M)*32 > V and finds no tile: only global_max_pool_grad is streamed (X§7).
+    shp = [16, 32, 32]
+    cv = _conv([16, 1, 1], 16, 1, 1, 1, 0, 1)
+    for kind in ("global_avg_pool", "global_max_pool"):
+        net = _network("ref_" + kind + "_edge", shp, [
+            {"name": "gp", "type": kind},
+            {"name": "conv", "type": "conv", "out_channels": 16, "kernel": 1, "bias": False}])
+        prog = [("gp", {"op": kind, "shape": shp, "next_on_array": True},
+                 "X§7 whole map in one tile (G§6.3); R3"),
+                ("conv", cv, "G§3.1-5"), ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+        prog += _conv_train_ops("conv", cv, False)
+        prog.append(("gp.grad", {"op": grad_kind[kind], "shape": shp},
+                     "X§7: G§6.8 when its tiler finds a tile, else streamed"))
+        cases.append({"name": kind + "_32_edge_train01", "arch": "genesys-training-01",
+                      "mode": "training", "batch": 2, "network": net, "program": prog})
+
+    # 9c. reduce_spatial over a 112x112 map (X§4 broadcast-add gradient), with the streamed
+    #     global average pool that produces the C x 1 x 1 operand.  X§4 gives reduce_spatial
+    #     the pool tiler only; the reference reads "the §7 global pool" as including X§7's
+    #     streaming (see reduce_spatial()).
+    shp = [32, 112, 112]
+    c0 = _conv(shp, 32, 1, 1, 1, 0, 1)
+    net = _network("ref_reduce_spatial_big", shp, [
+        {"name": "c0", "type": "conv", "out_channels": 32, "kernel": 1, "bias": False},
+        {"name": "gap", "type": "global_avg_pool"},
+        {"name": "badd", "type": "add", "inputs": ["c0", "gap"]}])
+    prog = [("c0", c0, "G§3.1-5"),
+            ("gap", {"op": "global_avg_pool", "shape": shp}, "X§7 streamed"),
+            ("badd", {"op": "broadcast_add", "shape": shp, "operand_elements": 32},
+             "X§4 broadcast_add"),
+            ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+            ("badd.grad", ZERO, "X§4 broadcast_add_grad (zero-cost)"),
+            ("badd.operand_reduce", {"op": "reduce_spatial", "shape": shp},
+             "X§4 reduce_spatial; X§7 streaming (reading)"),
+            ("gap.grad", {"op": "global_average_pool_grad", "shape": shp,
+                          "next_on_array": True}, "X§7 streamed gradient; R3")]
+    prog += _conv_train_ops("c0", c0, False, first=True)
+    cases.append({"name": "reduce_spatial_112_train01", "arch": "genesys-training-01",
+                  "mode": "training", "batch": 2, "network": net, "program": prog})
+
+    # 9b. matmul (X§8): a 16x32 sequence projected to 64 features, a GEMM of 16*B samples.
+    #     Inference on both folds of the sequence ([16, 32, 1] as ONNX folds it, X§11, and
+    #     [1, 16, 32]), each followed by a scale to check the output shape (last non-unit
+    #     dimension replaced); training (forward, dX, dW over B*r rows, sgd2d update).
+    for inp in ([16, 32, 1], [1, 16, 32]):
+        nf, rr, out = matmul_shape(inp, 64)
+        mm = {"op": "matmul", "in_features": nf, "out_features": 64, "rows": rr, "bias": False}
+        net = _network("ref_matmul", inp, [
+            {"name": "mm", "type": "matmul", "in_features": nf, "out_features": 64,
+             "bias": False},
+            {"name": "s", "type": "scale"}])
+        cases.append({"name": "matmul_%dx%dx%d_inf01_b4" % tuple(inp),
+                      "arch": "genesys-inference-01", "mode": "inference", "batch": 4,
+                      "network": net, "program": [
+                          ("mm", mm, "X§8 matmul: B*r samples; G§4.4"),
+                          ("s", {"op": "activation", "function": "scale", "shape": out},
+                           "X§3 over the matmul's output shape")]})
+    inp = [16, 32, 1]
+    nf, rr, out = matmul_shape(inp, 64)
+    mm = {"op": "matmul", "in_features": nf, "out_features": 64, "rows": rr, "bias": False}
+    net = _network("ref_matmul_train", inp, [
+        {"name": "mm", "type": "matmul", "in_features": nf, "out_features": 64, "bias": False}])
+    for arch in ("genesys-training-01", "genesys-training-08"):
+        cases.append({"name": "matmul_train_%s_b4" % arch[-2:], "arch": arch,
+                      "mode": "training", "batch": 4, "network": net, "program": [
+                          ("mm", mm, "X§8 matmul forward (B*r samples)"),
+                          ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+                          ("mm.dX", dict(mm, role="dX"), "X§8 dX: B*r samples, reduction P"),
+                          ("mm.dW", dict(mm, role="dW"), "X§8 dW: Nf samples, reduction B*r"),
+                          ("mm.update", {"op": "sgd2d", "C": 64, "N": nf},
+                           "X§8 update; G§6.7 sgd2d of Nf x P")]})
 
     # 10. Fully connected (X§8): output-stationary at batch 1, weight-stationary at batch 8 ------
     net = _network("ref_fc", [512, 1, 1], [{"name": "fc", "type": "fc", "out_features": 1000}])
@@ -1208,6 +1454,126 @@ def build_cases():
                       ("s.grad", {"op": "activation", "function": "scale", "grad": True,
                                   "shape": [8, 64, 64]}, "X§3"),
                       ("prob.grad", {"op": "softmax_grad", "shape": [8, 64, 64]}, "X§6")]})
+
+    # 12. Softmax whose rows R = H*W*B are not a lane multiple (R = 100, 300 on 16 lanes) --------
+    net = _network("ref_softmax_rows", [10, 10, 10], [{"name": "prob", "type": "softmax"}])
+    for b in (1, 3):
+        cases.append({"name": "softmax_rows_01_b%d" % b, "arch": "genesys-inference-01",
+                      "mode": "inference", "batch": b, "network": net, "program": [
+                          ("prob", {"op": "softmax", "shape": [10, 10, 10]}, "X§6 tile")]})
+
+    # 13. Rectangular kernel/stride/dilation and asymmetric padding (X§1) ---------------------
+    r0 = {"op": "conv", "in": [16, 30, 40], "out_channels": 32, "kernel": [3, 5],
+          "stride": [2, 1], "dilation": [1, 2], "padding": [1, 2, 0, 1], "groups": 1,
+          "bias": False}
+    _, _, _, _, _, _, _, _, _, _, _, _, _, OH0, OW0 = conv_shapes(r0)
+    r1 = {"op": "conv", "in": [32, OH0, OW0], "out_channels": 32, "kernel": [1, 3],
+          "stride": [1, 2], "dilation": [2, 1], "padding": [0, 1, 0, 0], "groups": 2,
+          "bias": False}
+    net = _network("ref_rect", [16, 30, 40], [
+        {"name": "r0", "type": "conv", "out_channels": 32, "kernel": [3, 5], "stride": [2, 1],
+         "dilation": [1, 2], "padding": [1, 2, 0, 1], "bias": False},
+        {"name": "r1", "type": "conv", "out_channels": 32, "kernel": [1, 3], "stride": [1, 2],
+         "dilation": [2, 1], "padding": [0, 1, 0, 0], "groups": 2, "bias": False}])
+    cases.append({"name": "rect_conv_inf01", "arch": "genesys-inference-01", "mode": "inference",
+                  "batch": 1, "network": net, "program": [
+                      ("r0", dict(r0, role="forward"), "X§1 rectangular, asymmetric padding"),
+                      ("r1", dict(r1, role="forward"), "X§1")]})
+    prog = [("r0", dict(r0, role="forward"), "X§1"), ("r1", dict(r1, role="forward"), "X§1"),
+            ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+    prog += _conv_train_ops("r1", r1, True)
+    prog += _conv_train_ops("r0", r0, False, first=True)
+    cases.append({"name": "rect_conv_train01", "arch": "genesys-training-01", "mode": "training",
+                  "batch": 2, "network": net, "program": prog})
+
+    # 14. Windowed pools with rectangular windows, padding and ceil mode (X§7, G§6.3, G§6.8) ----
+    shp = [32, 27, 27]
+    mp = {"op": "max_pool", "shape": shp, "kernel": [3, 2], "stride": [2, 1],
+          "padding": [1, 1, 1, 1], "ceil_mode": True}
+    mp_out = [32, pool_out(27, 3, 1, 1, 2, True), pool_out(27, 2, 1, 1, 1, True)]
+    ap_ = {"op": "avg_pool", "shape": mp_out, "kernel": [3, 3], "stride": [2, 2],
+           "padding": [0, 0, 1, 1]}
+    net = _network("ref_pools", shp, [
+        {"name": "mp", "type": "max_pool", "kernel": [3, 2], "stride": [2, 1], "padding": 1,
+         "ceil_mode": True},
+        {"name": "ap", "type": "avg_pool", "kernel": 3, "stride": 2, "padding": [0, 0, 1, 1]},
+        {"name": "conv", "type": "conv", "out_channels": 16, "kernel": 1, "bias": False}])
+    ap_out = [32, pool_out(mp_out[1], 3, 0, 1, 2, False), pool_out(mp_out[2], 3, 0, 1, 2, False)]
+    cv = _conv(ap_out, 16, 1, 1, 1, 0, 1)
+    fwd = [("mp", mp, "X§7 ceil mode, rectangular; G§6.3"),
+           ("ap", dict(ap_, next_on_array=True), "X§7 asymmetric padding; G§6.3; R3"),
+           ("conv", cv, "G§3.1-5")]
+    cases.append({"name": "pools_inf01", "arch": "genesys-inference-01", "mode": "inference",
+                  "batch": 2, "network": net, "program": fwd})
+    bwd = [("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+    bwd += _conv_train_ops("conv", cv, False)
+    bwd += [("ap.grad", dict(ap_, op="average_pool_grad"), "G§6.8 AvgPool_Grad"),
+            ("mp.grad", dict(mp, op="max_pool_grad"), "G§6.8 MaxPool_Grad")]
+    cases.append({"name": "pools_train01", "arch": "genesys-training-01", "mode": "training",
+                  "batch": 2, "network": net, "program": fwd + bwd})
+
+    # 15. Dropout: zero-cost at inference, a same-shape broadcast_mul in training (X§9, X§4) ----
+    shp = [32, 14, 14]
+    d0 = _conv(shp, 32, 3, 1, 1, 1, 1)
+    d1 = _conv(shp, 32, 1, 1, 1, 0, 1)
+    net = _network("ref_dropout", shp, [
+        {"name": "c0", "type": "conv", "out_channels": 32, "kernel": 3, "padding": 1,
+         "bias": False},
+        {"name": "drop", "type": "dropout", "ratio": 0.5},
+        {"name": "c1", "type": "conv", "out_channels": 32, "kernel": 1, "bias": False}])
+    cases.append({"name": "dropout_inf01", "arch": "genesys-inference-01", "mode": "inference",
+                  "batch": 1, "network": net, "program": [
+                      ("c0", d0, "G§3.1-5"), ("drop", ZERO, "X§9 dropout at inference"),
+                      ("c1", d1, "G§3.1-5")]})
+    dm = {"op": "broadcast_mul", "shape": shp, "operand_elements": 32 * 14 * 14}
+    prog = [("c0", d0, "G"), ("drop", dict(dm, next_on_array=True), "X§9 training dropout; R3"),
+            ("c1", d1, "G"), ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+    prog += _conv_train_ops("c1", d1, False)
+    prog.append(("drop.grad", dict(dm, next_on_array=True), "X§9 dropout backward"))
+    prog += _conv_train_ops("c0", d0, False, first=True)
+    cases.append({"name": "dropout_train01", "arch": "genesys-training-01", "mode": "training",
+                  "batch": 4, "network": net, "program": prog})
+
+    # 16. Channel shuffle = permute (X§9) ------------------------------------------------------
+    shp = [64, 14, 14]
+    s0 = _conv(shp, 64, 1, 1, 1, 0, 1)
+    net = _network("ref_shuffle", shp, [
+        {"name": "c0", "type": "conv", "out_channels": 64, "kernel": 1, "bias": False},
+        {"name": "shuf", "type": "channel_shuffle", "groups": 4}])
+    prog = [("c0", s0, "G"), ("shuf", {"op": "permute", "shape": shp}, "X§9 channel shuffle"),
+            ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+            ("shuf.grad", {"op": "permute", "shape": shp, "next_on_array": True}, "X§9; R3")]
+    prog += _conv_train_ops("c0", s0, False, first=True)
+    cases.append({"name": "shuffle_train08", "arch": "genesys-training-08", "mode": "training",
+                  "batch": 32, "network": net, "program": prog})
+
+    # 17. Two convolutions reading the network input (both get the X§1 first-layer quirks), a
+    #     shape-changing permute (forward over x, gradient over y: X§9) and a softmax followed by
+    #     a zero-cost flatten (it "feeds" the flatten, so X§6 gives it an op and a gradient).
+    shp = [16, 14, 14]
+    ca = _conv(shp, 16, 3, 1, 1, 1, 1)
+    net = _network("ref_first_layers", shp, [
+        {"name": "a", "type": "conv", "out_channels": 16, "kernel": 3, "padding": 1,
+         "bias": False},
+        {"name": "b", "type": "conv", "out_channels": 16, "kernel": 3, "padding": 1,
+         "bias": False, "input": "input"},
+        {"name": "add", "type": "add", "inputs": ["a", "b"]},
+        {"name": "p", "type": "permute", "shape": [14, 16, 14]},
+        {"name": "sm", "type": "softmax"},
+        {"name": "f", "type": "flatten"}])
+    prog = [("a", ca, "G"), ("b", ca, "G"), ("add", {"op": "elem_add", "shape": shp}, "G§6.2"),
+            ("p", {"op": "permute", "shape": shp}, "X§9 over x"),
+            ("sm", {"op": "softmax", "shape": [14, 16, 14]}, "X§6"),
+            ("f", ZERO, "X§9"), ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
+            ("f.grad", ZERO, "X§9"),
+            ("sm.grad", {"op": "softmax_grad", "shape": [14, 16, 14]}, "X§6"),
+            ("p.grad", {"op": "permute", "shape": [14, 16, 14]}, "X§9 over y"),
+            ("add.grad", {"op": "elem_add", "shape": shp, "next_on_array": True},
+             "X§4 table; G§6.2; R3")]
+    prog += _conv_train_ops("b", ca, True, first=True)
+    prog += _conv_train_ops("a", ca, False, first=True)
+    cases.append({"name": "first_layers_train01", "arch": "genesys-training-01",
+                  "mode": "training", "batch": 2, "network": net, "program": prog})
     return cases
 
 
