@@ -23,10 +23,9 @@ struct Area: ParsableCommand {
     var mode: ExecutionMode?
 
     @Option(name: .long, help: "Output format: table or json.")
-    var format: ReportFormat = .table
+    var format: TableOrJSON = .table
 
     func validate() throws {
-        if format == .csv { throw ValidationError("simdit area prints table or json") }
     }
 
     func run() throws {

@@ -15,10 +15,10 @@ struct Bench: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Timed runs per case.")
+    @Option(name: .long, parsing: .unconditional, help: "Timed runs per case, 1 to 1,000,000.")
     var repetitions: Int = 200
 
-    @Option(name: .long, help: "Untimed runs per case before timing.")
+    @Option(name: .long, parsing: .unconditional, help: "Untimed runs per case before timing, 0 to 1,000,000.")
     var warmup: Int = 20
 
     @Option(name: .long, help: "Only the cases whose name contains this text (e.g. 'training', 'inference-08').")
@@ -29,8 +29,8 @@ struct Bench: ParsableCommand {
     var onnx: [String] = []
 
     func validate() throws {
-        guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        try checkRange("--repetitions", repetitions, 1...1_000_000)
+        try checkRange("--warmup", warmup, 0...1_000_000)
     }
 
     /// The built-in cases: ResNet-50 inference at batch 1 on every inference preset, and one

@@ -15,7 +15,10 @@ struct Flow: ParsableCommand {
             value-change summary and OpenSTA activity commands, the OpenSTA logs, rerun.sh and a parsed \
             result.json; then DIR/report.yaml (the synthesis report), DIR/calibrated.yaml (the calibrated \
             library) and DIR/energy.txt (the network's energy with it). Needs yosys, OpenSTA (sta), Icarus \
-            Verilog and a Liberty library with its Verilog cell models (default: Debian's qflow-tech-osu018).
+            Verilog and a Liberty library with its Verilog cell models (default: Debian's qflow-tech-osu018). \
+            The scripts come from the checkout's Templates/ and Flow/ directories, found in the current \
+            directory or beside the simdit executable; run elsewhere, set SIMDIT_TEMPLATES and SIMDIT_FLOW \
+            to them.
             """
     )
 
@@ -89,8 +92,9 @@ struct Flow: ParsableCommand {
         }
         guard let templates = Self.repositoryDirectory("Templates", containing: "simdit_pe.v"),
               let flow = Self.repositoryDirectory("Flow", containing: "plan.yaml") else {
-            throw fail([Diagnostic("cannot find the Templates/ and Flow/ directories: run simdit from the repository, or set "
-                                   + "SIMDIT_TEMPLATES and SIMDIT_FLOW", file: "<command line>")])
+            throw fail([Diagnostic("cannot find the repository's Templates/ and Flow/ directories (looked in the current "
+                                   + "directory and beside the simdit executable)", file: "<command line>",
+                                   notes: ["set SIMDIT_TEMPLATES and SIMDIT_FLOW to those directories of a simdit checkout"])])
         }
         // qflow's technology: the directory of its Liberty file (/usr/share/qflow/tech/osu018/…).
         let qflowTechnology = URL(fileURLWithPath: liberty).deletingLastPathComponent().lastPathComponent
@@ -161,8 +165,13 @@ struct Flow: ParsableCommand {
             candidates.append(URL(fileURLWithPath: explicit))
         }
         candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(name))
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
+        // The executable's own place (found through /proc on Linux when run from PATH), then its parents:
+        // .build/<triple>/<configuration>/simdit lives four levels below the repository.
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let invoked = FileManager.default.fileExists(atPath: executable.path)
+            ? executable : URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = invoked.deletingLastPathComponent()
+        for _ in 0..<6 {
             candidates.append(directory.appendingPathComponent(name))
             directory = directory.deletingLastPathComponent()
         }

@@ -26,7 +26,7 @@ struct Optimize: ParsableCommand {
     @Option(name: .long, help: "inference or training.")
     var mode: ExecutionMode = .inference
 
-    @Option(name: .long, help: "Batch size. (default: 1 for inference, 32 for training)")
+    @Option(name: .long, parsing: .unconditional, help: "Batch size, 1 to 2^53. (default: 1 for inference, 32 for training)")
     var batch: Int?
 
     @Option(name: .long, help: "Weight-update rule for training.")
@@ -54,7 +54,7 @@ struct Optimize: ParsableCommand {
     var tech: String = "generic-45nm"
 
     @Option(name: .long, help: "Output format: table or json.")
-    var format: ReportFormat = .table
+    var format: TableOrJSON = .table
 
     @Option(name: .long, help: "Write the best architecture as an architecture YAML file.")
     var emitArch: String?
@@ -63,13 +63,12 @@ struct Optimize: ParsableCommand {
     var emitRtl: String?
 
     func validate() throws {
-        if format == .csv { throw ValidationError("simdit optimize prints table or json") }
         if mode == .inference && optimizer != .sgd { throw ValidationError("--optimizer applies to --mode training only") }
-        if let batch, batch <= 0 { throw ValidationError("--batch must be positive") }
-        for (name, value) in [("--bandwidth-budget", bandwidthBudget), ("--sram-budget-kib", sramBudgetKib),
-                              ("--sram-granularity-kib", sramGranularityKib), ("--bandwidth-granularity", bandwidthGranularity)] {
-            if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
-        }
+        try checkRange("--batch", batch, Limits.batch)
+        try checkRange("--bandwidth-budget", bandwidthBudget, Self.bandwidthRange, unit: "bits per cycle")
+        try checkRange("--bandwidth-granularity", bandwidthGranularity, Self.bandwidthRange, unit: "bits per cycle")
+        try checkRange("--sram-budget-kib", sramBudgetKib, Self.sramRangeKiB, unit: "KiB")
+        try checkRange("--sram-granularity-kib", sramGranularityKib, Self.sramRangeKiB, unit: "KiB")
     }
 
     func run() throws {
@@ -155,6 +154,10 @@ struct Optimize: ParsableCommand {
     }
 
     /// The largest power-of-two multiple of `unit` dividing `budget` into at least `parts` granules.
+    /// The budgets' ranges: four ports of up to 2^20 bits per cycle; up to 1 TiB of SRAM.
+    static let bandwidthRange: ClosedRange<Int> = 1...(4 << 20)
+    static let sramRangeKiB: ClosedRange<Int> = 1...(1 << 30)
+
     static func defaultGranule(_ budget: Int, unit: Int, parts: Int) -> Int {
         var granule = unit
         while budget % (2 * granule) == 0 && budget / (2 * granule) >= parts { granule *= 2 }
@@ -166,6 +169,7 @@ struct Optimize: ParsableCommand {
         case .notMultiple: ["set --sram-granularity-kib / --bandwidth-granularity to a divisor of the budget, or change the budget"]
         case .granuleNotBanked: ["use a whole number of bytes"]
         case .tooSmall: ["each buffer needs its minimum for the network's tiles, and each port at least one granule"]
+        case .tooFine: ["the granularity must also divide the budget; the search's time and memory grow with the granules"]
         }
     }
 }

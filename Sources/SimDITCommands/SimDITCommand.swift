@@ -67,3 +67,14 @@ extension ModelVariant: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}
 extension AllocationObjective: ExpressibleByArgument {}
+
+/// Checks a whole-number option against its documented range (`Limits`), saying the range.
+func checkRange(_ option: String, _ value: Int?, _ range: ClosedRange<Int>, unit: String = "") throws {
+    guard let value, !range.contains(value) else { return }
+    throw ValidationError("\(option) must be a whole number from \(Limits.describe(range))\(unit.isEmpty ? "" : " " + unit), got \(value)")
+}
+
+/// The formats of the commands that print a table or JSON only (`area`, `optimize`).
+enum TableOrJSON: String, CaseIterable, ExpressibleByArgument {
+    case table, json
+}

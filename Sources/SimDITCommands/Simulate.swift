@@ -36,7 +36,8 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "training (one iteration: forward, loss, backward, weight update) or inference.")
     var mode: ExecutionMode = .training
 
-    @Option(name: .long, help: "Batch size (samples per run). (default: 32 for training, 1 for inference)")
+    @Option(name: .long, parsing: .unconditional,
+            help: "Batch size (samples per run), 1 to 2^53. (default: 32 for training, 1 for inference)")
     var batch: Int?
 
     @Option(name: .long, help: "Weight-update rule for training: sgd (the published model), momentum or adam.")
@@ -61,7 +62,7 @@ struct Simulate: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if let batch, batch <= 0 { throw ValidationError("--batch must be a positive whole number, got \(batch)") }
+        try checkRange("--batch", batch, Limits.batch)
         if mode == .inference && optimizer != .sgd {
             throw ValidationError("--optimizer applies to --mode training only")
         }
@@ -74,6 +75,12 @@ struct Simulate: ParsableCommand {
                                         fusion: fusion, optimizer: optimizer)
         let result = try workload.simulate(options)
         let loadedArchitecture = workload.architecture
+        let widths = loadedArchitecture.architecture
+        if mode == .training, min(widths.activationBits, widths.weightBits) < 8 {
+            warn("training on '\(widths.name)' with \(widths.activationBits)-bit activations and \(widths.weightBits)-bit "
+                 + "weights: the published training design points (genesys-training-NN) use 16 bits; the results "
+                 + "are the model's at these widths")
+        }
         let technology = try resolved(InputResolver.technology(tech))
         warnIfMixedNodes(technology)
         let energy: EnergyReport

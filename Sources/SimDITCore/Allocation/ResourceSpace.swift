@@ -104,18 +104,32 @@ public struct ResourceSpace: Sendable {
         case notMultiple(what: String, budget: Int, granule: Int)
         case granuleNotBanked(bucket: String, granule: Int, unit: Int)
         case tooSmall(what: String, budget: Int, needed: Int)
+        /// More granules than the search explores (`maximumGranules`): a coarser granularity is needed.
+        case tooFine(what: String, granules: Int, coarsest: Int)
+
+        /// An amount of SRAM in KiB when whole (the options' unit), else in bits; bandwidth in bits per cycle.
+        static func amount(_ what: String, _ bits: Int) -> String {
+            guard what == "SRAM" else { return "\(bits) bits per cycle" }
+            return bits % 8192 == 0 ? "\(bits / 8192) KiB" : "\(bits) bits"
+        }
 
         public var description: String {
             switch self {
             case .notMultiple(let what, let budget, let granule):
-                "the \(what) budget \(budget) is not a multiple of its granularity \(granule)"
+                "the \(what) budget \(Self.amount(what, budget)) is not a multiple of its granularity \(Self.amount(what, granule))"
+            case .tooFine(let what, let granules, let coarsest):
+                "the \(what) budget is \(granules) granules; the search explores at most \(ResourceSpace.maximumGranules): "
+                    + "give a granularity of at least \(Self.amount(what, coarsest))"
             case .granuleNotBanked(let bucket, let granule, let unit):
                 "the SRAM granularity \(granule) bits is not a whole number of bytes (\(unit) bits)"
             case .tooSmall(let what, let budget, let needed):
-                "the \(what) budget \(budget) is below the \(needed) that the smallest valid split needs"
+                "the \(what) budget \(Self.amount(what, budget)) is below the \(Self.amount(what, needed)) that the smallest valid split needs"
             }
         }
     }
+
+    /// The most granules of either budget the search explores (its time and memory grow with them).
+    public static let maximumGranules = 4096
 
     /// `minimumBits`: the smallest physical SRAM each bucket needs for this program.
     public init(base: Architecture, sramBudgetBits: Int, sramGranuleBits: Int, bandwidthBudget: Int, portGranuleBits: Int,
@@ -129,6 +143,15 @@ public struct ResourceSpace: Sendable {
         }
         if sramGranuleBits > 0, sramGranuleBits % 8 != 0 {
             problems.append(.granuleNotBanked(bucket: "any", granule: sramGranuleBits, unit: 8))
+        }
+        // The search's work and memory grow with the granules: bounded, whatever the budgets.
+        if sramGranuleBits > 0, sramBudgetBits / sramGranuleBits > ResourceSpace.maximumGranules {
+            let coarsest = (sramBudgetBits / ResourceSpace.maximumGranules + 8191) / 8192 * 8192
+            problems.append(.tooFine(what: "SRAM", granules: sramBudgetBits / sramGranuleBits, coarsest: coarsest))
+        }
+        if portGranuleBits > 0, bandwidthBudget / portGranuleBits > ResourceSpace.maximumGranules {
+            problems.append(.tooFine(what: "bandwidth", granules: bandwidthBudget / portGranuleBits,
+                                     coarsest: (bandwidthBudget + ResourceSpace.maximumGranules - 1) / ResourceSpace.maximumGranules))
         }
         guard problems.isEmpty else { throw AllocationError(problems: problems) }
         func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }

@@ -106,9 +106,11 @@ enum SystolicModel {
                 * rOW * rOH * rB * rIC * rKW * rKH * cOC * bwA
             counts.dram.filterBits = t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels
                 * rIC * rKW * rKH * rOC * bwW
-            counts.dram.psumBits = (t.outputWidth * t.outputHeight * t.outputChannels * t.batch
+            // A difference of two products of real tile ratios: where it should be 0 (one reduction
+            // step), rounding can leave a residue of either sign; never negative traffic.
+            counts.dram.psumBits = max(0, (t.outputWidth * t.outputHeight * t.outputChannels * t.batch
                 * rOW * rOH * rB * rOC * (2 * cIC * cKW * cKH - 1)
-                - d.outputWidth * d.outputHeight * d.outputChannels * d.batch) * bwP
+                - d.outputWidth * d.outputHeight * d.outputChannels * d.batch) * bwP)
             counts.dram.ofmapBits = fused ? 0 : d.outputWidth * d.outputHeight * d.outputChannels * d.batch * bwP
             counts.dram.biasBits = t.outputChannels * rOC * bwB
         }

@@ -10,7 +10,12 @@ public struct TensorShape: Sendable, Hashable, CustomStringConvertible {
         self.width = width
     }
 
-    public var elements: Int { channels * height * width }
+    /// `C·H·W`, saturating at `Int.max` (shapes the readers accept stay below 2^40).
+    public var elements: Int {
+        let (plane, first) = height.multipliedReportingOverflow(by: width)
+        let (all, second) = channels.multipliedReportingOverflow(by: plane)
+        return first || second ? Int.max : all
+    }
 
     /// The last dimension that is not 1 (width, else height, else channels): the one a `matMul`
     /// contracts.
@@ -189,6 +194,9 @@ extension Network {
         shapes.reserveCapacity(layers.count)
         var indexByName: [String: Int] = [:]
         var issues: [NetworkIssue] = []
+        if input.elements > Limits.tensorElements {
+            issues.append(NetworkIssue(layerIndex: nil, field: "input", message: "the input \(input) has more than 2^40 elements per sample"))
+        }
         for (index, layer) in layers.enumerated() {
             func fail(_ field: String?, _ message: String) {
                 issues.append(NetworkIssue(layerIndex: index, field: field, message: message))
@@ -223,6 +231,8 @@ extension Network {
             for issue in check.issues { fail(issue.field, issue.message) }
             if check.issues.isEmpty, output.channels <= 0 || output.height <= 0 || output.width <= 0 {
                 fail(nil, "the output shape \(output) is empty")
+            } else if check.issues.isEmpty, output.elements > Limits.tensorElements {
+                fail(nil, "the output shape \(output) has more than 2^40 elements per sample")
             }
             indexByName[layer.name] = index
             shapes.append(output)

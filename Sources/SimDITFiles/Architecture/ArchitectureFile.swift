@@ -14,6 +14,16 @@ public enum ArchitectureFile {
         public let defaultValue: Int?
         public let meaning: String
         public let property: WritableKeyPath<Architecture, Int> & Sendable
+        /// The values accepted (`Limits`).
+        public var range: ClosedRange<Int> {
+            switch section {
+            case "systolic_array": Limits.arrayDimension
+            case "precision": Limits.dataBits
+            case "buffers": Limits.capacityBits
+            case "simd": Limits.addressBits
+            default: Limits.portBitsPerCycle
+            }
+        }
 
         public var keyPath: String { "\(section).\(key)" }
     }
@@ -144,7 +154,7 @@ extension ArchitectureFile {
                 if let node = map.value(field.key), let mark = node.mark {
                     positions[field.keyPath] = SourcePosition(line: mark.line, column: mark.column)
                 }
-                if let value = map.integer(field.key, required: field.defaultValue == nil, minimum: 1) {
+                if let value = map.integer(field.key, required: field.defaultValue == nil, range: field.range) {
                     architecture[keyPath: field.property] = value
                 } else if let value = field.defaultValue, map.value(field.key) == nil {
                     architecture[keyPath: field.property] = value

@@ -58,7 +58,7 @@ public enum NetworkFile {
         LayerType(type: "lrn", keys: ["size", "alpha", "beta", "bias"],
                   summary: "local response normalisation across channels: size, alpha (1e-4), beta (0.75), bias (1)",
                   read: { map in
-                      guard let size = map.integer("size", required: true, minimum: 1) else { return nil }
+                      guard let size = map.integer("size", required: true, range: Limits.networkSize) else { return nil }
                       return .localResponseNorm(LocalResponseNorm(size: size, alpha: map.number("alpha") ?? 1e-4,
                                                                    beta: map.number("beta") ?? 0.75, bias: map.number("bias") ?? 1))
                   }),
@@ -69,20 +69,20 @@ public enum NetworkFile {
         LayerType(type: "dropout", keys: ["ratio"], summary: "nothing at inference; a mask multiply in training (ratio 0.5)",
                   read: { map in .dropout(ratio: map.number("ratio") ?? 0.5) }),
         LayerType(type: "channel_shuffle", keys: ["groups"], summary: "ShuffleNet's channel shuffle: groups (a copy)",
-                  read: { map in map.integer("groups", required: true, minimum: 1).map { .channelShuffle(groups: $0) } }),
+                  read: { map in map.integer("groups", required: true, range: Limits.networkSize).map { .channelShuffle(groups: $0) } }),
         LayerType(type: "permute", keys: ["shape"], summary: "a transpose to [channels, height, width] (a copy)",
                   read: { map in readShape(map).map { .permute($0) } }),
         LayerType(type: "fc", keys: ["out_features", "bias"], summary: "fully-connected layer: out_features, bias (true)",
                   read: { map in
-                      guard let outputs = map.integer("out_features", required: true, minimum: 1) else { return nil }
+                      guard let outputs = map.integer("out_features", required: true, range: Limits.networkSize) else { return nil }
                       return .fullyConnected(outputFeatures: outputs, bias: map.boolean("bias") ?? true)
                   }),
         LayerType(type: "matmul", keys: ["in_features", "out_features", "bias"],
                   summary: "a GEMM over the last non-unit dimension of each sample: in_features (that dimension), "
                       + "out_features, bias (false)",
                   read: { map in
-                      guard let inputs = map.integer("in_features", required: true, minimum: 1),
-                            let outputs = map.integer("out_features", required: true, minimum: 1) else { return nil }
+                      guard let inputs = map.integer("in_features", required: true, range: Limits.networkSize),
+                            let outputs = map.integer("out_features", required: true, range: Limits.networkSize) else { return nil }
                       return .matMul(inputFeatures: inputs, outputFeatures: outputs, bias: map.boolean("bias") ?? false)
                   }),
         LayerType(type: "softmax", keys: [], summary: "softmax over the channels", read: { _ in .softmax }),
@@ -129,9 +129,9 @@ public enum NetworkFile {
         var input = TensorShape(channels: 1, height: 1, width: 1)
         if let shape = root.mapping("input", "the input shape: channels, height, width") {
             shape.rejectUnknownKeys(allowed: ["channels", "height", "width"], context: "'input'")
-            input.channels = shape.integer("channels", required: true, minimum: 1) ?? 1
-            input.height = shape.integer("height", required: true, minimum: 1) ?? 1
-            input.width = shape.integer("width", required: true, minimum: 1) ?? 1
+            input.channels = shape.integer("channels", required: true, range: Limits.networkSize) ?? 1
+            input.height = shape.integer("height", required: true, range: Limits.networkSize) ?? 1
+            input.width = shape.integer("width", required: true, range: Limits.networkSize) ?? 1
         }
         var layers: [Layer] = []
         var layerPositions: [SourcePosition] = []
@@ -212,7 +212,7 @@ public enum NetworkFile {
     private static func pair(_ map: Mapping, _ key: String, minimum: Int, default value: Int?) -> (Int, Int)? {
         guard map.value(key) != nil else { return value.map { ($0, $0) } }
         guard let values = map.integers(key, counts: [2], minimum: minimum,
-                                        "\(minimum > 0 ? "a positive" : "a") whole number or [height, width]") else { return nil }
+                                        "\(minimum > 0 ? "a positive" : "a") whole number up to 2^24 or [height, width]") else { return nil }
         return values.count == 1 ? (values[0], values[0]) : (values[0], values[1])
     }
 
@@ -220,7 +220,7 @@ public enum NetworkFile {
     private static func padding(_ map: Mapping) -> Padding? {
         guard map.value("padding") != nil else { return .zero }
         guard let values = map.integers("padding", counts: [2, 4], minimum: 0,
-                                        "a whole number ≥ 0, [height, width] or [top, left, bottom, right]") else { return nil }
+                                        "a whole number from 0 to 2^24, [height, width] or [top, left, bottom, right]") else { return nil }
         switch values.count {
         case 1: return Padding(uniform: values[0])
         case 2: return Padding(top: values[0], left: values[1], bottom: values[0], right: values[1])
@@ -229,12 +229,12 @@ public enum NetworkFile {
     }
 
     static func readConvolution(_ map: Mapping) -> LayerKind? {
-        let outputs = map.integer("out_channels", required: true, minimum: 1)
+        let outputs = map.integer("out_channels", required: true, range: Limits.networkSize)
         let kernel = readKernel(map)
         let stride = pair(map, "stride", minimum: 1, default: 1)
         let dilation = pair(map, "dilation", minimum: 1, default: 1)
         let padding = padding(map)
-        let groups = map.integer("groups", minimum: 1) ?? 1
+        let groups = map.integer("groups", range: Limits.networkSize) ?? 1
         let bias = map.boolean("bias") ?? true
         guard let outputs, let kernel, let stride, let dilation, let padding else { return nil }
         return .convolution(Convolution(outputChannels: outputs, kernelHeight: kernel.height, kernelWidth: kernel.width,

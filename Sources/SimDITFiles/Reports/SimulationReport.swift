@@ -375,6 +375,8 @@ public enum Format {
         guard value.isFinite else { return "n/a" }
         let negative = value < 0
         let magnitude = abs(value)
+        // Past 10^15 a double no longer holds every whole number: three significant digits.
+        guard magnitude < 1e15 else { return (negative ? "-" : "") + scientific(magnitude) }
         let whole = magnitude.rounded(.towardZero)
         var fraction = ""
         if magnitude != whole {
@@ -393,7 +395,7 @@ public enum Format {
     }
 
     private static func integerText(_ whole: Double) -> String {
-        whole < 9.0e18 ? String(Int64(whole)) : "\(whole)"
+        String(Int64(whole))   // whole < 10^15 here
     }
 
     /// Three significant digits in scientific notation, e.g. `1.23e-4`.

@@ -61,14 +61,51 @@ public enum InputResolver {
     }
 }
 
-/// Writes output files whole or not at all (a temporary file renamed into place).
+/// Writes output files whole or not at all: to a temporary file in the target's directory, then
+/// renamed over the target. Standard output (`-` or `/dev/stdout`) is written as a stream. Anything
+/// at the target that is not a regular file (a directory, a device, a symbolic link, a pipe) is
+/// left alone with an error; Foundation's errors become messages naming the path and the cause.
 public enum OutputFile {
     public static func write(_ text: String, to path: String) -> Diagnostic? {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        if path == "-" || path == "/dev/stdout" {
+            FileHandle.standardOutput.write(Data(text.utf8))
             return nil
-        } catch {
-            return Diagnostic("cannot write output file: \(error.localizedDescription)", file: path)
         }
+        guard !path.isEmpty else { return Diagnostic("the output path is empty: give a file name, or - for standard output", file: "<command line>") }
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            let kind = status.st_mode & S_IFMT
+            guard kind == S_IFREG else {
+                let what = switch kind {
+                case S_IFDIR: "a directory"
+                case S_IFLNK: "a symbolic link"
+                case S_IFCHR, S_IFBLK: "a device"
+                case S_IFIFO: "a pipe"
+                case S_IFSOCK: "a socket"
+                default: "not a regular file"
+                }
+                return Diagnostic("cannot write the output: \(path) is \(what), and only a regular file is replaced",
+                                  file: path, notes: ["give the path of a new or regular file, or - for standard output"])
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return Diagnostic("cannot write the output: the directory \(directory) does not exist", file: path)
+        }
+        let temporary = URL(fileURLWithPath: directory)
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8)) else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            return Diagnostic("cannot write the output in \(directory): \(reason)", file: path)
+        }
+        guard rename(temporary.path, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            return Diagnostic("cannot replace the output file: \(reason)", file: path)
+        }
+        return nil
     }
 }

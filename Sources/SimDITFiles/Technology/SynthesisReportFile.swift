@@ -62,8 +62,8 @@ public enum SynthesisReportFile {
         func number(_ map: Mapping, _ key: String, required: Bool = false) -> Double? {
             guard let node = required ? map.require(key, "a number") : map.value(key) else { return nil }
             guard let text = node.scalar?.string, let value = Double(text.replacingOccurrences(of: "_", with: "")),
-                  value.isFinite else {
-                document.error("'\(key)' must be a number, got \(Mapping.describe(node))", at: node, keyPath: map.keyPath(key))
+                  value.isFinite, abs(value) <= Limits.figureMagnitude else {
+                document.error("'\(key)' must be a number of magnitude at most 1e12, got \(Mapping.describe(node))", at: node, keyPath: map.keyPath(key))
                 return nil
             }
             return value

@@ -252,8 +252,8 @@ extension TechnologyFile {
     static func readSourced(_ node: Node, path: String, document: YAMLDocument, knownSources: Set<String>) -> Sourced? {
         func number(_ node: Node, _ key: String) -> Double? {
             guard let text = node.scalar?.string, let value = Double(text.replacingOccurrences(of: "_", with: "")),
-                  value.isFinite else {
-                document.error("'\(key)' must be a number, got \(Mapping.describe(node))", at: node, keyPath: path)
+                  value.isFinite, abs(value) <= Limits.figureMagnitude else {
+                document.error("'\(key)' must be a number of magnitude at most 1e12, got \(Mapping.describe(node))", at: node, keyPath: path)
                 return nil
             }
             return value

@@ -1,4 +1,5 @@
 import Foundation
+import SimDITCore
 import Yams
 
 /// A parsed YAML file with its node tree (positions included) and the diagnostics collected while
@@ -136,6 +137,23 @@ public struct Mapping {
         return nil
     }
 
+    /// An integer in a documented range; out of range is an error that states the range.
+    public func integer(_ key: String, required: Bool = false, range: ClosedRange<Int>) -> Int? {
+        let what = "a whole number from \(Limits.describe(range))"
+        guard let valueNode = required ? require(key, what) : value(key) else { return nil }
+        guard let scalar = valueNode.scalar, scalar.style == .plain || scalar.style == .any,
+              let number = Int(scalar.string.replacingOccurrences(of: "_", with: "")) else {
+            document.error("'\(key)' must be \(what), got \(Mapping.describe(valueNode))", at: valueNode,
+                           keyPath: keyPath(key))
+            return nil
+        }
+        guard range.contains(number) else {
+            document.error("'\(key)' must be \(what), got \(number)", at: valueNode, keyPath: keyPath(key))
+            return nil
+        }
+        return number
+    }
+
     /// An integer; a value of another type is an error. Nil when absent or wrong.
     public func integer(_ key: String, required: Bool = false, minimum: Int? = nil) -> Int? {
         let what = minimum.map { $0 > 0 ? "a positive whole number" : "a whole number ≥ \($0)" } ?? "a whole number"
@@ -165,7 +183,8 @@ public struct Mapping {
         return number
     }
 
-    /// One whole number or a list of them, of one of the `counts` lengths, each at least `minimum`:
+    /// One whole number or a list of them, of one of the `counts` lengths, each from `minimum` to
+    /// 2^24 (`Limits.networkSize`):
     /// `stride: 2` or `stride: [2, 1]`. A single number is returned as a one-element list.
     public func integers(_ key: String, counts: [Int], minimum: Int, _ what: String) -> [Int]? {
         guard let valueNode = value(key) else { return nil }
@@ -175,7 +194,9 @@ public struct Mapping {
             return Int(scalar.string.replacingOccurrences(of: "_", with: ""))
         }
         let allowed = valueNode.sequence == nil ? [1] : counts
-        guard values.count == scalars.count, allowed.contains(values.count), values.allSatisfy({ $0 >= minimum }) else {
+        let maximum = Limits.networkSize.upperBound
+        guard values.count == scalars.count, allowed.contains(values.count),
+              values.allSatisfy({ $0 >= minimum && $0 <= maximum }) else {
             document.error("'\(key)' must be \(what), got \(Mapping.describe(valueNode))", at: valueNode, keyPath: keyPath(key))
             return nil
         }
