@@ -14,33 +14,55 @@ enum TileSearch {
     static func spatial(
         _ x: Double, _ y: Double, integral: Bool, fits: (Double, Double) -> Bool
     ) -> (Double, Double)? {
-        if fits(x, y) { return x >= 1 && y >= 1 ? (x, y) : nil }
-        guard x >= 1, y >= 1, x < 0x1p62, y < 0x1p62 else { return nil }
+        let limit = Swift.max(x, y)
+        // The scan itself for the first candidates (where the answer almost always is)…
+        var i = 1.0
+        while i <= Swift.min(limit, scanLength) {
+            let tx = x / i, ty = y / i
+            if integral {
+                if tx == tx.rounded(.towardZero), ty == ty.rounded(.towardZero), fits(tx, ty) { return (tx, ty) }
+            } else {
+                let cx = ceil(tx), cy = ceil(ty)
+                if fits(cx, cy) { return (cx, cy) }
+            }
+            i += 1
+        }
+        // … then, past them, the same answer without visiting every i.
+        guard limit > scanLength, x >= 1, y >= 1, x < 0x1p62, y < 0x1p62 else { return nil }
         if integral {
             guard x == x.rounded(.towardZero), y == y.rounded(.towardZero) else { return nil }
-            // Ascending divisors i of gcd(X, Y): tiles shrink as i grows; the first that fits.
-            let divisors = Divisors.of(gcd(UInt64(x), UInt64(y)))
-            guard let index = firstIndex(in: 1..<divisors.count, where: { fits(x / Double(divisors[$0]), y / Double(divisors[$0])) })
-            else { return nil }
+            let divisors = Divisors.of(gcd(UInt64(x), UInt64(y)))   // ascending
+            let start = divisors.firstIndex { Double($0) > scanLength } ?? divisors.count
+            guard let index = firstIndex(in: start..<divisors.count, where: {
+                fits(x / Double(divisors[$0]), y / Double(divisors[$0]))
+            }) else { return nil }
             let i = Double(divisors[index])
             return (x / i, y / i)
         }
-        let limit = Int(Swift.max(x, y))
-        guard let i = firstIndex(in: 2..<(limit + 1), where: { fits(ceil(x / Double($0)), ceil(y / Double($0))) })
-        else { return nil }
+        guard let i = firstIndex(in: (Int(scanLength) + 1)..<(Int(limit) + 1), where: {
+            fits(ceil(x / Double($0)), ceil(y / Double($0)))
+        }) else { return nil }
         return (ceil(x / Double(i)), ceil(y / Double(i)))
     }
+
+    /// How many candidates the searches try one by one before they bisect.
+    static let scanLength = 64.0
 
     /// BatchSearch: the first `B/k`, `k = 1, 2, …`, that is a whole number and fits: the largest
     /// divisor of `B` that fits. Nil when not even 1 fits.
     @inline(__always)
     static func batch(_ total: Double, fits: (Double) -> Bool) -> Double? {
-        guard total >= 1, total == total.rounded(.towardZero) else { return nil }
-        if fits(total) { return total }
-        guard total < 0x1p62 else { return nil }
-        let divisors = Divisors.of(UInt64(total))   // ascending, 1 … B
-        // The fitting divisors are a prefix; the last of them is the answer.
-        guard fits(1) else { return nil }
+        // The scan for k = 1 … 64 (where the answer almost always is) …
+        var k = 1.0
+        while k <= Swift.min(total, scanLength) {
+            let candidate = total / k
+            if candidate == candidate.rounded(.towardZero), fits(candidate) { return candidate }
+            k += 1
+        }
+        // … then the remaining divisors B/k < B/64, ascending: the fitting ones are a prefix.
+        guard total > scanLength, total == total.rounded(.towardZero), total < 0x1p62 else { return nil }
+        let divisors = Divisors.of(UInt64(total)).filter { Double($0) < total / scanLength }
+        guard let first = divisors.first, fits(Double(first)) else { return nil }
         let firstFailing = firstIndex(in: 1..<divisors.count, where: { !fits(Double(divisors[$0])) }) ?? divisors.count
         return Double(divisors[firstFailing - 1])
     }
