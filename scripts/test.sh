@@ -39,3 +39,11 @@ fi
 
 swift build --build-tests
 swift test --skip-build "$@"
+
+# The fuzz suite (issue 12): 10,000 mutated files and option values through the CLI, each with a
+# time and memory limit; fails on a crash, hang, memory blow-up, unpositioned file error or partial
+# output. SIMDIT_FUZZ_SEED picks another seeded set of cases; SIMDIT_FUZZ_CASES another count.
+if [ "$#" -eq 0 ]; then
+    .venv/bin/python Tests/Fuzz/fuzz.py --binary .build/debug/simdit \
+        --cases "${SIMDIT_FUZZ_CASES:-10000}" --seed "${SIMDIT_FUZZ_SEED:-1}"
+fi

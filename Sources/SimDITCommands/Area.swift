@@ -36,9 +36,8 @@ struct Area: ParsableCommand {
         let lanes = mode ?? (max(architecture.activationBits, architecture.weightBits) >= 16 ? .training : .inference)
         let model = AreaModel(architecture: architecture, library: library, mode: lanes)
         guard let peClass = model.peClass else {
-            throw fail([Diagnostic("technology library '\(library.name)' has no PE area for "
-                + "\(max(architecture.activationBits, architecture.weightBits))-bit operands", file: "<command line>",
-                keyPath: "--tech")])
+            throw fail([technology.diagnostic("technology library '\(library.name)' has no PE area for "
+                + "\(max(architecture.activationBits, architecture.weightBits))-bit operands", keyPath: "pe.area_um2")])
         }
         let parts = PartFigures.Part.allCases
         if format == .json {

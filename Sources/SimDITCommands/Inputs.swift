@@ -46,8 +46,10 @@ struct Workload {
         switch issue {
         case .capacity(let violation, let layer):
             return ArchitectureFile.capacityDiagnostic(violation, architecture, neededBy: layer)
-        case .noTile:
-            return architecture.diagnostic(issue.description, keyPath: "buffers")
+        case .noTile(let layer, _):
+            let buffers = architecture.file ?? "preset '\(architecture.architecture.name)'"
+            return network.diagnostic(forEntry: layer, issue.description + " (those of \(buffers))")
+                ?? architecture.diagnostic(issue.description, keyPath: "buffers")
         case .unsupportedFusion, .invalidBatch:
             return Diagnostic(issue.description, file: "<command line>")
         }

@@ -77,13 +77,14 @@ struct Optimize: ParsableCommand {
         let base = workload.architecture, program = workload.program
         let options = SimulationOptions(mode: mode, batch: batch ?? (mode == .training ? 32 : 1), fusion: fusion,
                                         optimizer: optimizer)
-        let library = objective == .cycles ? nil : try resolved(InputResolver.technology(tech)).library
+        let technology = objective == .cycles ? nil : try resolved(InputResolver.technology(tech))
+        let library = technology?.library
         let architecture = base.architecture
-        if let library {
+        if let technology, let library {
             do {
                 _ = try EnergyModel(architecture: architecture, library: library, mode: mode)
             } catch {
-                throw fail([Diagnostic(error.description, file: "<command line>", keyPath: "--tech")])
+                throw fail([technology.diagnostic(error.description, keyPath: error.keyPath)])
             }
         }
         let sramBudget = sramBudgetKib.map { $0 * 8192 } ?? ResourceSpace.sramBits(architecture)

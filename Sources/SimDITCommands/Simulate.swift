@@ -88,7 +88,7 @@ struct Simulate: ParsableCommand {
             energy = try EnergyModel(architecture: loadedArchitecture.architecture, library: technology.library, mode: mode)
                 .report(result)
         } catch {
-            throw fail([Diagnostic(error.description, file: "<command line>", keyPath: "--tech")])
+            throw fail([technology.diagnostic(error.description, keyPath: error.keyPath)])
         }
         let report = SimulationReport(result: result, architecture: loadedArchitecture.architecture, energy: energy)
         // The bare default run prints its summary; naming a network or architecture adds the rows.

@@ -55,6 +55,13 @@ public struct EnergyBreakdown: Sendable, Hashable {
 /// Why energy cannot be computed for an architecture with a library.
 public struct EnergyModelError: Error, Sendable, CustomStringConvertible {
     public var description: String
+    /// The library's key path the missing or bad figure belongs to (`pe.mac_pj`, `clock_hz`).
+    public var keyPath: String?
+
+    public init(description: String, keyPath: String? = nil) {
+        self.description = description
+        self.keyPath = keyPath
+    }
 }
 
 /// Energy of a simulation: the cost model's action counts times a technology library's energies,
@@ -102,14 +109,15 @@ public struct EnergyModel: Sendable {
         let precisionClass = library.precisionClass(for: precision, in: library.macEnergyPicojoules)
         guard let precisionClass, let mac = library.macEnergyPicojoules[precisionClass] else {
             throw EnergyModelError(description: "technology library '\(library.name)' has no MAC energy for "
-                + "\(precision)-bit operands (it lists \(library.macEnergyPicojoules.keys.sorted().map { "\($0)" }.joined(separator: ", ")) bits)")
+                + "\(precision)-bit operands (it lists \(library.macEnergyPicojoules.keys.sorted().map { "\($0)" }.joined(separator: ", ")) bits)",
+                keyPath: "pe.mac_pj")
         }
         guard library.clockHz > 0 else {
-            throw EnergyModelError(description: "technology library '\(library.name)' has no positive clock")
+            throw EnergyModelError(description: "technology library '\(library.name)' has no positive clock", keyPath: "clock_hz")
         }
         guard let idle = library.peIdleEnergyPicojoulesPerCycle[precisionClass] else {
             throw EnergyModelError(description: "technology library '\(library.name)' has a MAC energy but no idle energy "
-                + "(pe.idle_pj_per_cycle) for \(precisionClass)-bit PEs")
+                + "(pe.idle_pj_per_cycle) for \(precisionClass)-bit PEs", keyPath: "pe.idle_pj_per_cycle")
         }
         macEnergy = mac
         peIdleEnergy = idle

@@ -103,6 +103,17 @@ public enum NetworkFile {
         var layerPositions: [SourcePosition]
         var fieldPositions: [[String: SourcePosition]]
 
+        /// A diagnostic at the layer a program entry came from (`conv1`, `conv1.dX`, …), when the
+        /// network has a file and the layer is in it.
+        public func diagnostic(forEntry entry: String, _ message: String) -> Diagnostic? {
+            guard !layerPositions.isEmpty else { return nil }
+            guard let index = network.layers.lastIndex(where: { entry == $0.name || entry.hasPrefix($0.name + ".") }),
+                  index < layerPositions.count else { return nil }
+            let position = layerPositions[index]
+            return Diagnostic("layer '\(network.layers[index].name)': \(message)", file: file, line: position.line,
+                              column: position.column, keyPath: "layers[\(index)]")
+        }
+
         /// Diagnostics for graph issues, at the layer field they concern.
         public func diagnostics(for issues: [NetworkIssue]) -> [Diagnostic] {
             issues.map { issue in

@@ -33,6 +33,21 @@ public struct TechnologyFile: Sendable {
     public var calibratedFrom: [String]
     /// The DRAM standard `dram.energy_pj_per_bit` comes from, when the file names one.
     public var dramStandard: DRAMStandard? = nil
+    /// The file it was read from, and where each top-level key and section starts in it, so that a
+    /// figure a design needs but the file lacks is reported at the section it belongs in.
+    public var file: String? = nil
+    public var positions: [String: SourcePosition] = [:]
+
+    /// A problem with the library for a design (a figure it lacks): at the section of `keyPath` in
+    /// the file, or at the command line's --tech for a library with no file.
+    public func diagnostic(_ message: String, keyPath: String?) -> Diagnostic {
+        guard let file else { return Diagnostic(message, file: "<command line>", keyPath: "--tech") }
+        let sections = (keyPath ?? "").split(separator: ".").map(String.init)
+        let position = (1...max(sections.count, 1)).reversed().lazy
+            .compactMap { positions[sections.prefix($0).joined(separator: ".")] }.first ?? SourcePosition(line: 1, column: 1)
+        return Diagnostic(message, file: file, line: position.line, column: position.column, keyPath: keyPath,
+                          notes: ["add the figure the design needs to the library, or choose another library with --tech"])
+    }
 
     /// Figures characterized at another node than the library's (`node_nm` in their provenance),
     /// by key path.
@@ -127,6 +142,16 @@ extension TechnologyFile {
         var file = TechnologyFile(name: root.string("name") ?? ArchitectureFile.fileStem(document.file),
                                   description: root.value("description") == nil ? nil : root.string("description"),
                                   sources: [], figures: [], macroNames: [], calibratedFrom: [])
+        file.file = document.file
+        for key in root.keys {
+            if let mark = root.value(key)?.mark { file.positions[key] = SourcePosition(line: mark.line, column: mark.column) }
+            if let section = root.value(key)?.mapping {
+                for (child, value) in section {
+                    guard let name = child.scalar?.string, let mark = value.mark else { continue }
+                    file.positions["\(key).\(name)"] = SourcePosition(line: mark.line, column: mark.column)
+                }
+            }
+        }
         if let sources = root.mapping("sources", required: false, "citation keys and their citations") {
             for key in sources.keys {
                 file.sources.append((key, sources.string(key) ?? ""))

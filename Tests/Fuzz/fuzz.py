@@ -1,0 +1,321 @@
+"""The fuzz suite: mutates every kind of file simdit reads, and its options, and runs the CLI on each
+case with a time and a memory limit. It fails on a crash (a signal, a trap), a hang, a memory
+blow-up, an unpositioned error about a file, or a partial output file.
+
+    python3 Tests/Fuzz/fuzz.py --binary .build/debug/simdit [--cases 10000] [--seed 1] [--jobs N]
+
+Seeded and deterministic: the same seed gives the same cases. Each case's command line is printed
+when it fails, with the mutated file kept under the work directory, so it reproduces by hand.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TIME_LIMIT_S = 20
+MEMORY_LIMIT_BYTES = 2 << 30          # address space; a blow-up fails to allocate and dies
+RSS_LIMIT_KIB = 1 << 20               # 1 GiB resident is a blow-up even if it succeeds
+
+EXTREMES = ["0", "-1", "1", "2147483648", "-2147483649", "9007199254740992", "9223372036854775807",
+            "9223372036854775808", "18446744073709551616", "1e308", "-1e308", "1e-320", ".nan", ".NaN", ".inf",
+            "-.inf", "0.5", "-0", "1_000_000", "0x10", "0o17", "3.0", "'12'", "twelve", "~", "null", "true", "[]",
+            "{}", "''", "1e10000", "99999999999999999999999999999"]
+# Valid but extreme: the ends of the documented ranges and awkward sizes, to reach deeper paths.
+BOUNDARIES = ["1", "2", "3", "7", "13", "64", "4096", "8192", "1000003", "1048576", "16777216", "8796093022208",
+              "1099511627776", "1e12", "1e-12", "0.001"]
+
+
+def run(binary, arguments, directory):
+    """Runs one case; returns (status, stderr text, max resident KiB, seconds); status None on a hang."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    started = time.monotonic()
+    process = subprocess.Popen([binary] + arguments, cwd=directory, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, preexec_fn=limit)
+    try:
+        _, errors = process.communicate(timeout=TIME_LIMIT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None, "", 0, TIME_LIMIT_S
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # cumulative; only an upper bound per case
+    return process.returncode, errors.decode("utf-8", "replace"), usage.ru_maxrss, time.monotonic() - started
+
+
+# ----- mutations -------------------------------------------------------------------------------
+
+NUMBER = re.compile(r"(?<=[:\[,\s])(-?\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?)(?=\s*[,\]}\n#]|\s*$)", re.M)
+
+
+def mutate_text(text, rng):
+    lines = text.split("\n")
+    kind = rng.randrange(14)
+    if kind == 0 and lines:                                   # delete a line
+        del lines[rng.randrange(len(lines))]
+    elif kind == 1 and lines:                                 # duplicate a line
+        i = rng.randrange(len(lines))
+        lines.insert(i, lines[i])
+    elif kind == 2 and len(lines) > 1:                        # swap two lines
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind in (3, 4, 5, 6):                                # an extreme value for a number
+        numbers = list(NUMBER.finditer(text))
+        if numbers:
+            match = rng.choice(numbers)
+            pool = EXTREMES if kind in (3, 4) else BOUNDARIES
+            return text[:match.start()] + rng.choice(pool) + text[match.end():]
+    elif kind == 7:                                           # truncation
+        return text[:rng.randrange(len(text) + 1)]
+    elif kind == 8:                                           # binary garbage
+        data = bytearray(text.encode())
+        for _ in range(rng.randrange(1, 8)):
+            if data:
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        return data.decode("latin-1")
+    elif kind == 9 and lines:                                 # deep nesting
+        depth = rng.choice([50, 500, 5000, 60000])
+        i = rng.randrange(len(lines))
+        lines.insert(i, "deep: " + "[" * depth + "]" * depth)
+    elif kind == 10:                                          # an alias bomb
+        bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+        for level in range(1, 12):
+            bomb.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]")
+        lines = bomb + lines
+    elif kind == 11 and lines:                                # a scalar becomes a mapping or a list
+        i = rng.randrange(len(lines))
+        lines[i] = re.sub(r":\s*([^\s{\[][^,}]*)", ": " + rng.choice(["{x: 1}", "[1, 2]", "*undefined", "&anchor 3"]),
+                          lines[i], count=1)
+    elif kind == 12 and lines:                                # indentation changes
+        i = rng.randrange(len(lines))
+        lines[i] = " " * rng.randrange(6) + lines[i].lstrip()
+    elif kind == 13:                                          # empty, or whitespace only
+        return rng.choice(["", "\n", "   ", "---\n", "...\n", "%YAML 1.2\n---\n"])
+    return "\n".join(lines)
+
+
+def mutate_bytes(data, rng):
+    data = bytearray(data)
+    kind = rng.randrange(4)
+    if kind == 0 and data:
+        for _ in range(rng.randrange(1, 16)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    elif kind == 1:
+        data = data[:rng.randrange(len(data) + 1)]
+    elif kind == 2 and data:                                  # a varint field set to an extreme
+        i = rng.randrange(len(data))
+        data[i:i + 1] = bytes([0xff] * 9 + [0x01])
+    else:
+        i = rng.randrange(len(data) + 1)
+        data[i:i] = os.urandom(rng.randrange(1, 64)) if rng.random() < 0.5 else bytes(rng.randrange(256) for _ in range(8))
+    return bytes(data)
+
+
+# ----- cases ----------------------------------------------------------------------------------
+
+class Seeds:
+    def __init__(self, binary, work):
+        def show(*arguments):
+            return subprocess.run([binary] + list(arguments), capture_output=True, text=True, check=True).stdout
+        self.architectures = [show("presets", "show", name) for name in
+                              ("genesys-inference-01", "genesys-inference-08", "genesys-training-01")]
+        self.networks = [open(os.path.join(ROOT, "Tests/Fuzz/seeds/network.yaml")).read(), show("networks", "show", "resnet18")]
+        self.technologies = [open(os.path.join(ROOT, "TechLib/generic-45nm.yaml")).read(),
+                             open(os.path.join(ROOT, "TechLib/osu018.yaml")).read()]
+        self.reports = [open(os.path.join(ROOT, "TechLib/osu018-reports", name)).read() for name in ("int4.yaml", "int8.yaml")]
+        self.onnx = []
+        patterns = os.path.join(work, "onnx-seeds")
+        if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/patterns.py"), patterns]).returncode == 0:
+            for name in sorted(os.listdir(patterns)):
+                self.onnx.append(open(os.path.join(patterns, name), "rb").read())
+        try:
+            import onnx  # noqa: F401  (the wheel's own model files)
+            light = os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/light")
+            for name in ("light_squeezenet.onnx", "light_shufflenet.onnx", "light_bvlc_alexnet.onnx"):
+                self.onnx.append(open(os.path.join(light, name), "rb").read())
+        except ImportError:
+            pass
+        if not self.onnx:
+            raise SystemExit("no ONNX seeds: run from the test command, which installs onnx into .venv")
+
+
+def make_case(index, seeds, rng, directory):
+    """A case: (kind, arguments, path of the fuzzed file or None, output path or None)."""
+    kind = rng.choices(["architecture", "network", "technology", "report", "onnx", "options"],
+                       weights=[24, 24, 14, 10, 16, 12])[0]
+    case_dir = os.path.join(directory, f"case{index}")
+    os.makedirs(case_dir, exist_ok=True)
+    output = os.path.join(case_dir, "out")
+
+    def write(name, content):
+        path = os.path.join(case_dir, name)
+        with open(path, "wb") as handle:
+            handle.write(content if isinstance(content, bytes) else content.encode("utf-8", "surrogateescape"))
+        return path
+
+    mode = rng.choice(["inference", "training"])
+    if kind == "architecture":
+        path = write("arch.yaml", mutate_text(rng.choice(seeds.architectures), rng))
+        command = rng.choice([
+            ["simulate", "--mode", mode, "--arch", path, "--network", "resnet18", "--format", "json", "--output", output],
+            ["area", "--arch", path], ["rtl", "--arch", path, "--output", output],
+            ["simulate", "--mode", "inference", "--arch", path, "--summary"]])
+        if rng.random() < 0.01:
+            command = ["optimize", "--arch", path, "--network", "resnet18", "--emit-arch", output]
+        return kind, command, path, output if "--output" in command or "--emit-arch" in command else None
+    if kind == "network":
+        path = write("net.yaml", mutate_text(rng.choice(seeds.networks), rng))
+        command = rng.choice([["simulate", "--mode", mode, "--network", path, "--arch", "genesys-inference-01", "--format", "csv",
+                               "--output", output], ["networks", "show", path]])
+        return kind, command, path, output if "--output" in command else None
+    if kind == "technology":
+        path = write("tech.yaml", mutate_text(rng.choice(seeds.technologies), rng))
+        command = rng.choice([["simulate", "--mode", "inference", "--tech", path, "--summary"], ["area", "--tech", path]])
+        return kind, command, path, None
+    if kind == "report":
+        path = write("report.yaml", mutate_text(rng.choice(seeds.reports), rng))
+        return kind, ["calibrate", "--tech", "generic-45nm", "--report", path, "--output", output], path, output
+    if kind == "onnx":
+        path = write("model.onnx", mutate_bytes(rng.choice(seeds.onnx), rng))
+        command = rng.choice([["simulate", "--mode", mode, "--network", path, "--arch", "genesys-inference-08", "--summary"],
+                              ["networks", "show", path]])
+        return kind, command, path, None
+    # Extreme option values.
+    value = rng.choice(EXTREMES + ["-5", "1000000000", "4611686018427387904", "", "9" * 40])
+    command = rng.choice([
+        ["simulate", "--mode", mode, "--batch", value, "--summary"],
+        ["optimize", "--sram-budget-kib", value], ["optimize", "--sram-granularity-kib", value],
+        ["optimize", "--bandwidth-budget", value], ["optimize", "--bandwidth-granularity", value],
+        ["bench", "--repetitions", value, "--filter", "no-such-case"], ["bench", "--warmup", value, "--filter", "no-such-case"],
+        ["simulate", "--mode", "inference", "--output", rng.choice(["", "/dev/null", "/", case_dir, "/nonexistent/x"])],
+        ["area", "--format", value], ["sram", "--macro", value, "--output", output],
+        ["flow", "--arch", "genesys-inference-01", "--output", output, "--clock-period-ns", value, "--liberty", "/nonexistent.lib"],
+    ])
+    return kind, command, None, None
+
+
+POSITIONED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): error:")
+
+
+def judge(kind, command, path, output, status, errors, rss_kib):
+    """The failure of a case, or None when it passed."""
+    if status is None:
+        return "hang (over %d s)" % TIME_LIMIT_S
+    if status < 0:
+        return "crash (signal %s)" % signal.Signals(-status).name
+    if status not in (0, 1, 64):
+        return "exit status %d" % status
+    if "Fatal error" in errors or "Backtracing" in errors:
+        return "crash (runtime error)"
+    if output is not None and status != 0 and os.path.exists(output) and os.path.getsize(output) > 0 and not os.path.isdir(output):
+        return "partial output left after a failure"
+    if output is not None and status == 0 and "--format" in command and "json" in command and os.path.isfile(output):
+        try:
+            json.load(open(output))
+        except ValueError:
+            return "incomplete JSON output"
+    if status == 1 and path is not None and kind in ("architecture", "network", "technology", "report"):
+        about_file = [line for line in errors.split("\n") if line.startswith(path + ":") and ": error:" in line]
+        if about_file and not all(POSITIONED.match(line) for line in about_file):
+            return "unpositioned error about the file: " + about_file[0]
+        if not about_file and "error:" in errors:
+            first = next(line for line in errors.split("\n") if "error:" in line)
+            if first.startswith("<command line>") or first.startswith("preset "):
+                return "an error about the file reported without it: " + first
+    return None
+
+
+def self_test(work):
+    """The judge must catch what it is for: checked before every run, so it cannot silently pass."""
+    path = os.path.join(work, "self-test.yaml")
+    output = os.path.join(work, "self-test.out")
+    with open(output, "w") as handle:
+        handle.write("partial")
+    expectations = [
+        (("network", ["simulate"], path, None, -4, "", 0), "crash"),
+        (("network", ["simulate"], path, None, -11, "", 0), "crash"),
+        (("network", ["simulate"], path, None, None, "", 0), "hang"),
+        (("network", ["simulate"], path, None, 134, "", 0), "exit status"),
+        (("network", ["simulate"], path, output, 1, path + ":1:1: error: bad", 0), "partial output"),
+        (("network", ["simulate"], path, None, 1, path + ": error: bad", 0), "unpositioned"),
+        (("network", ["simulate"], path, None, 1, "<command line>: error: bad", 0), "without it"),
+        (("network", ["simulate"], path, None, 1, "Fatal error: index out of range", 0), "crash"),
+        (("network", ["simulate"], path, None, 1, path + ":3:7: error: bad", 0), None),
+        (("network", ["simulate"], path, None, 0, "", 0), None),
+    ]
+    for arguments, wanted in expectations:
+        verdict = judge(*arguments)
+        if (verdict is None) != (wanted is None) or (wanted and wanted not in verdict):
+            raise SystemExit(f"fuzz self-test: judge{arguments[4:6]} gave {verdict!r}, wanted {wanted!r}")
+    os.remove(output)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--keep", help="keep the work directory here")
+    arguments = parser.parse_args()
+    binary = os.path.abspath(arguments.binary)
+    work = arguments.keep or tempfile.mkdtemp(prefix="simdit-fuzz-")
+    os.makedirs(work, exist_ok=True)
+    self_test(work)
+    seeds = Seeds(binary, work)
+    rng = random.Random(arguments.seed)
+    cases = [make_case(index, seeds, random.Random(rng.random()), work) for index in range(arguments.cases)]
+    started = time.monotonic()
+    failures = []
+    counts = {}
+    statuses = {}
+
+    def execute(index):
+        kind, command, path, output = cases[index]
+        status, errors, rss, seconds = run(binary, command, work)
+        verdict = judge(kind, command, path, output, status, errors, rss)
+        if verdict is None:
+            shutil.rmtree(os.path.join(work, f"case{index}"), ignore_errors=True)
+        return index, kind, verdict, errors, status
+
+    with ThreadPoolExecutor(max_workers=arguments.jobs) as pool:
+        for index, kind, verdict, errors, status in pool.map(execute, range(len(cases))):
+            counts[kind] = counts.get(kind, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
+            if verdict:
+                failures.append((index, verdict, errors))
+    elapsed = time.monotonic() - started
+    print(f"fuzz: {len(cases)} cases in {elapsed:.0f} s (seed {arguments.seed}, {arguments.jobs} jobs): "
+          + ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
+          + "; exit statuses " + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str)))
+    for index, verdict, errors in failures[:40]:
+        if index < 0:
+            print("FAIL " + verdict)
+            continue
+        kind, command, path, output = cases[index]
+        print(f"FAIL case {index} ({kind}): {verdict}\n  {binary} {' '.join(command)}\n  "
+              + errors.strip().replace("\n", "\n  ")[:800])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak > RSS_LIMIT_KIB:
+        failures.append((-1, f"memory blow-up: a case reached {peak // 1024} MiB resident", ""))
+    if failures:
+        print(f"fuzz: {len(failures)} failures; the failing cases' files are kept under {work}")
+        return 1
+    if not arguments.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print("fuzz: 0 crashes, 0 hangs, 0 memory blow-ups, 0 unpositioned file errors, 0 partial outputs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
