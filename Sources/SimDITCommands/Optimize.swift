@@ -13,7 +13,10 @@ struct Optimize: ParsableCommand {
             that are whole banks and words, above each buffer's minimum for the network. Small spaces \
             are enumerated; larger ones are searched by steepest descent from several starts on two \
             threads. Compares the best split with the base architecture, the equal split and the worst \
-            split seen.
+            split seen. Each budget is at most 4,096 granules (a finer granularity is refused with the \
+            coarsest one to give), so the search's time and memory are bounded whatever the budgets: \
+            its memory is the evaluated splits it keeps, a few MB. Progress goes to standard error \
+            after a second when it is a terminal.
             """
     )
 
@@ -183,6 +186,9 @@ final class ProgressLine: @unchecked Sendable {
     private var steps = 0
     private(set) var printed = false
 
+    /// Only a terminal gets the progress line (a log or a pipe gets nothing).
+    private let enabled = isatty(2) == 1
+
     init(started: ContinuousClock.Instant) { self.started = started }
 
     /// Called by the search workers with the work done since their last call (descent steps, or
@@ -191,7 +197,7 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         steps += work
-        guard ContinuousClock.now - started > .seconds(1) else { return }
+        guard enabled, ContinuousClock.now - started > .seconds(1) else { return }
         var standardError = FileHandle.standardError
         print("\rsearching: \(steps) steps, \(Format.grouped((ContinuousClock.now - started).seconds)) s", terminator: "",
               to: &standardError)
