@@ -40,7 +40,7 @@ struct Flow: ParsableCommand {
     @Option(name: .long, help: "Clock period of timing, simulation and power, ns.")
     var clockPeriodNs: Double = 10
 
-    @Option(name: .long, help: "Share of zero operands in the stimulus, percent (0-100).")
+    @Option(name: .long, parsing: .unconditional, help: "Share of zero operands in the stimulus, percent (0-100).")
     var zeroPercent: Int = 0
 
     @Option(name: .long, help: "The characterization plan (default: Flow/plan.yaml).")
@@ -69,6 +69,7 @@ struct Flow: ParsableCommand {
             throw ValidationError("--clock-period-ns must be a positive number of ns (at most 1e6)")
         }
         guard (0...100).contains(zeroPercent) else { throw ValidationError("--zero-percent must be from 0 to 100") }
+        guard nodeNm > 0 && nodeNm <= 1e6 else { throw ValidationError("--node-nm must be in (0, 1e6] nm") }
     }
 
     func run() throws {

@@ -35,13 +35,13 @@ struct ImportReport: ParsableCommand {
     @Option(name: .long, help: "The module's kind: pe, simd_lane, control, array or other.")
     var kind: String
 
-    @Option(name: .long, help: "Operand precision of a PE, bits.")
+    @Option(name: .long, parsing: .unconditional, help: "Operand precision of a PE, 1 to 64 bits.")
     var precisionBits: Int?
 
     @Option(name: .long, help: "fixed32 or float32 for a SIMD lane.")
     var lane: String?
 
-    @Option(name: .long, help: "How many instances the reports cover.")
+    @Option(name: .long, parsing: .unconditional, help: "How many instances the reports cover, 1 to 2^30.")
     var instances: Int = 1
 
     @Option(name: .long, help: "A PE's report_power with the clock running and operands held (the idle run of Flow/sim/pe_stimulus.v); --power is then the run with a MAC every cycle.")
@@ -64,12 +64,14 @@ struct ImportReport: ParsableCommand {
             throw ValidationError("--kind must be one of \(SynthesisReport.ModuleKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if kind == "pe" && precisionBits == nil { throw ValidationError("a pe module needs --precision-bits") }
-        if let precisionBits, precisionBits <= 0 { throw ValidationError("--precision-bits must be positive") }
+        try checkRange("--precision-bits", precisionBits, Limits.dataBits)
         if let lane, lane != "fixed32" && lane != "float32" { throw ValidationError("--lane must be fixed32 or float32") }
         if let activity, !(activity > 0 && activity <= 1) { throw ValidationError("--activity must be in (0, 1]") }
         if idlePower != nil && kind != "pe" { throw ValidationError("--idle-power is for a pe module") }
         if idlePower == nil && activity == nil { throw ValidationError("give --idle-power (a PE's idle run) or --activity") }
-        guard instances > 0 else { throw ValidationError("--instances must be positive") }
+        try checkRange("--instances", instances, 1...(1 << 30))
+        if let nodeNm, !(nodeNm > 0 && nodeNm <= 1e6) { throw ValidationError("--node-nm must be in (0, 1e6] nm") }
+        if let voltage, !(voltage > 0 && voltage <= 100) { throw ValidationError("--voltage must be in (0, 100] V") }
     }
 
     func run() throws {

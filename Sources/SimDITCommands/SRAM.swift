@@ -51,7 +51,7 @@ struct SRAM: ParsableCommand {
             throw ValidationError("--macro must be WORDSxBITS with 1 to 1,048,576 words of 1 to 1,024 bits, got '\(text)'")
         }
         guard voltage > 0 && voltage <= 10 else { throw ValidationError("--voltage must be in (0, 10] V") }
-        guard nodeNm > 0 && nodeNm.isFinite else { throw ValidationError("--node-nm must be positive") }
+        guard nodeNm > 0 && nodeNm <= 1e6 else { throw ValidationError("--node-nm must be in (0, 1e6] nm") }
     }
 
     static func shape(_ text: String) -> SRAMCharacterization.Shape? {
