@@ -108,7 +108,7 @@ extension ActivationFunction {
                 $0.multiply = 4; $0.exponent = 1; $0.add = 2; $0.divide = 1; $0.subtract = 1
             }
         case .scale: ElementProgram { $0.multiply = 1 }                                    // dy · c
-        case .shift: ElementProgram { $0.elementSteps = 0 }                               // dy passes through: see the layer
+        case .shift: ElementProgram { $0.elementSteps = 1 }   // dy passes through (the layer emits a zero-cost shift_grad)
         }
     }
 }

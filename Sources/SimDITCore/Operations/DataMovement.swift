@@ -112,14 +112,15 @@ struct DropoutLayer: LayerRule {
 struct PermuteLayer: LayerRule {
     enum Kind: Hashable {
         case channelShuffle(groups: Int)
-        case reshape(TensorShape)
+        /// A general transpose, to this per-sample shape.
+        case transpose(TensorShape)
     }
     var kind: Kind
 
     var typeName: String {
         switch kind {
         case .channelShuffle: "channel_shuffle"
-        case .reshape: "permute"
+        case .transpose: "permute"
         }
     }
     var arity: LayerArity { .exactly(1) }
@@ -132,7 +133,7 @@ struct PermuteLayer: LayerRule {
                 check.fail("groups", "the \(x.channels) channels do not divide into \(groups) groups")
             }
             return x
-        case .reshape(let shape):
+        case .transpose(let shape):
             if shape.elements != x.elements {
                 check.fail("shape", "permute to \(shape) (\(shape.elements) elements) from \(x) (\(x.elements) elements)")
             }

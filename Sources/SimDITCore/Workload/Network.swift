@@ -107,7 +107,7 @@ public enum LayerKind: Sendable, Hashable {
         case .localResponseNorm(let lrn): lrn
         case .dropout(let ratio): DropoutLayer(ratio: ratio)
         case .channelShuffle(let groups): PermuteLayer(kind: .channelShuffle(groups: groups))
-        case .permute(let shape): PermuteLayer(kind: .reshape(shape))
+        case .permute(let shape): PermuteLayer(kind: .transpose(shape))
         }
     }
 

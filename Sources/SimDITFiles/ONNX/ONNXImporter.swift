@@ -372,8 +372,10 @@ private struct Importer {
         let convolution = Convolution(outputChannels: w[0], kernelHeight: kernel[0], kernelWidth: kernel[1],
                                       strideHeight: strides[0], strideWidth: strides[1], padding: padding,
                                       dilationHeight: dilations[0], dilationWidth: dilations[1], groups: groups, bias: hasBias)
-        let oh = Window.onnxOutput(x.dims[1], kernel[0], strides[0], padding.top, padding.bottom, dilations[0])
-        let ow = Window.onnxOutput(x.dims[2], kernel[1], strides[1], padding.left, padding.right, dilations[1])
+        let oh = Window.outputSize(x.dims[1], kernel: kernel[0], stride: strides[0], padBegin: padding.top,
+                                   padEnd: padding.bottom, dilation: dilations[0])
+        let ow = Window.outputSize(x.dims[2], kernel: kernel[1], stride: strides[1], padBegin: padding.left,
+                                   padEnd: padding.right, dilation: dilations[1])
         addLayer(index, .convolution(convolution), inputs: [x.layer], output: [w[0], oh, ow])
     }
 
@@ -838,12 +840,5 @@ private struct Importer {
             break
         }
         for output in node.output where !output.isEmpty { values[output] = .constant(result) }
-    }
-}
-
-extension Window {
-    /// ONNX's convolution output size (floor).
-    static func onnxOutput(_ size: Int, _ kernel: Int, _ stride: Int, _ padBegin: Int, _ padEnd: Int, _ dilation: Int) -> Int {
-        outputSize(size, kernel: kernel, stride: stride, padBegin: padBegin, padEnd: padEnd, dilation: dilation)
     }
 }
