@@ -52,6 +52,27 @@ struct HardeningTests {
         #expect(huge.standardOutput.contains("e2"), "three significant digits past 10^15")
     }
 
+    /// A 2^24-wide input (the largest a network file accepts) is answered at once; 2^31 is a range error.
+    @Test func wideInputsAreQuick() throws {
+        let directory = try temporaryDirectory()
+        for (width, ok) in [("16777216", true), ("2147483648", false)] {
+            let path = directory.appendingPathComponent("wide\(width).yaml")
+            try """
+            version: 1
+            input: {channels: 3, height: 1, width: \(width)}
+            layers:
+              - {name: c, type: conv, out_channels: 16, kernel: [1, 3], padding: [0, 1]}
+              - {name: r, type: relu}
+            """.write(to: path, atomically: true, encoding: .utf8)
+            let started = ContinuousClock.now
+            let run = try SimDIT.run(["simulate", "--mode", "training", "--network", path.path, "--arch", "genesys-inference-01"])
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(run.status == 1)
+            #expect(run.standardError.contains(ok ? "\(path.path):4:5: error: layer 'c': no tile" : "'width' must be a whole number from 1 to 2^24"),
+                    "\(run.standardError)")
+        }
+    }
+
     @Test func outputsNeverReplaceWhatIsNotARegularFile() throws {
         let directory = try temporaryDirectory()
         let link = directory.appendingPathComponent("link.json")

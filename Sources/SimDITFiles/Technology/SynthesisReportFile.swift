@@ -125,7 +125,7 @@ public enum SynthesisReportFile {
                 }
                 modules.append(SynthesisReport.Module(
                     name: map.string("name") ?? path, kind: kind,
-                    precisionBits: map.integer("precision_bits", minimum: 1),
+                    precisionBits: map.integer("precision_bits", range: Limits.dataBits),
                     lane: map.value("lane") == nil ? nil : map.string("lane"),
                     instances: number(map, "instances") ?? 1,
                     areaSquareMicrometres: figures[0], leakageMicrowatts: figures[1], dynamicMicrowatts: figures[2],
@@ -150,8 +150,8 @@ public enum SynthesisReportFile {
                     for key in sources.keys { provenance[key] = sources.string(key) }
                 }
                 macroProvenance.append(provenance)
-                let capacity = map.integer("capacity_bits", required: true, minimum: 1)
-                let width = map.integer("width_bits", required: true, minimum: 1)
+                let capacity = map.integer("capacity_bits", required: true, range: Limits.capacityBits)
+                let width = map.integer("width_bits", required: true, range: 1...4096)
                 if let capacity, let width, capacity % width != 0 {
                     document.error("capacity_bits \(capacity) is not a whole number of \(width)-bit words",
                                    at: map.value("capacity_bits"), keyPath: "\(path).capacity_bits")

@@ -228,8 +228,8 @@ extension TechnologyFile {
                         document.error("duplicate macro name '\(name)'", at: map.value("name"), keyPath: "\(path).name")
                     }
                     file.macroNames.append(name)
-                    let capacity = map.integer("capacity_bits", required: true, minimum: 1)
-                    let width = map.integer("width_bits", required: true, minimum: 1)
+                    let capacity = map.integer("capacity_bits", required: true, range: Limits.capacityBits)
+                    let width = map.integer("width_bits", required: true, range: 1...4096)
                     if let capacity, let width, capacity % width != 0 {
                         document.error("capacity_bits \(capacity) is not a whole number of \(width)-bit words",
                                        at: map.value("capacity_bits"), keyPath: "\(path).capacity_bits")
