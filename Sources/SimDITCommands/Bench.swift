@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SimDITCore
 import SimDITFiles
 
@@ -27,6 +28,32 @@ struct Bench: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption,
             help: "ONNX models to time end to end (import, lower, simulate), e.g. light_resnet50.onnx.")
     var onnx: [String] = []
+
+    @Flag(name: .long, help: "Also time a sweep of 144,000 ResNet-50 inference design points with energy and area on all cores (at most 5 runs), in points per second.")
+    var sweep = false
+
+    /// The sweep case: seven architecture axes around genesys-inference-08, 144,000 points.
+    static func sweepSpec() -> SweepSpec? {
+        guard let base = Presets.named("genesys-inference-08") else { return nil }
+        let axes: [SweepSpec.Axis?] = [
+            SweepSpec.Axis(key: "network", target: .network, values: [.name("resnet50")]),
+            SweepSpec.Axis(key: "mode", target: .mode, values: [.name("inference")]),
+            SweepSpec.Axis(key: "batch", target: .batch, values: [.integer(1)]),
+            SweepSpec.Axis(key: "fusion", target: .fusion, values: [.flag(false)]),
+            SweepSpec.Axis(key: "optimizer", target: .optimizer, values: [.name("sgd")]),
+            SweepSpec.Axis(key: "technology", target: .technology, values: [.name("generic-45nm")]),
+            .architecture("systolic_array.rows", [8, 16, 32, 64, 128]),
+            .architecture("systolic_array.columns", [8, 16, 32, 64, 128]),
+            .architecture("buffers.ibuf_capacity_bits", [1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 1 << 23]),
+            .architecture("buffers.wbuf_capacity_bits", [1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 1 << 23]),
+            .architecture("buffers.obuf_capacity_bits", [1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22]),
+            .architecture("dram_bandwidth.simd_bits_per_cycle", [64, 128, 256, 512]),
+            .architecture("dram_bandwidth.ibuf_bits_per_cycle", [128, 256, 512, 1024]),
+            .architecture("dram_bandwidth.parambuf_bits_per_cycle", [256, 512]),
+        ]
+        return SweepSpec(file: "bench", base: LoadedArchitecture(architecture: base, file: nil, positions: [:]),
+                         axes: axes.compactMap { $0 }, objectives: [.cycles, .energyPicojoules, .areaSquareMillimetres])
+    }
 
     func validate() throws {
         try checkRange("--repetitions", repetitions, 1...1_000_000)
@@ -92,6 +119,30 @@ struct Bench: ParsableCommand {
         }
         print(TextTable.render(header: ["case", "median (µs)", "min (µs)", "runs", "result"], rows: rows,
                                rightAligned: [1, 2, 3]), terminator: "")
+        if sweep { try runSweep() }
+    }
+
+    /// Times the sweep case: evaluation, the Pareto front and rendering, as `simdit sweep` does.
+    private func runSweep() throws {
+        guard let spec = Self.sweepSpec() else { return }
+        let runner = try SweepRunner(spec: spec)
+        let positions = runner.positions(shard: (0, 1))
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        var rates: [Double] = []
+        var valid = 0
+        for _ in 0..<min(repetitions, 5) {
+            let start = ContinuousClock.now
+            let rows = runner.evaluate(positions, threads: threads)
+            _ = runner.render(rows, format: .jsonl, paretoOnly: false)
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            rates.append(Double(positions.count) / seconds)
+            valid = rows.filter { $0.valid }.count
+        }
+        rates.sort()
+        let median = rates[rates.count / 2]
+        print("sweep: \(positions.count) ResNet-50 inference points (\(valid) valid) with energy and area on \(threads) "
+              + "threads: median \(Int(median)) points/s over \(rates.count) runs (\(format3(Double(positions.count) / median)) s per sweep)")
     }
 
     private func format3(_ value: Double) -> String {

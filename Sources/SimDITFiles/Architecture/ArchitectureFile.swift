@@ -103,6 +103,12 @@ public struct LoadedArchitecture: Sendable {
     /// Line and column of each field's value, by key path.
     public var positions: [String: SourcePosition]
 
+    public init(architecture: Architecture, file: String?, positions: [String: SourcePosition]) {
+        self.architecture = architecture
+        self.file = file
+        self.positions = positions
+    }
+
     /// A diagnostic about a field: at its value in the file, or naming the preset.
     public func diagnostic(_ message: String, keyPath: String?, notes: [String] = []) -> Diagnostic {
         if let file {

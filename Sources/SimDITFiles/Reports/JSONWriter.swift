@@ -18,6 +18,35 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
+    /// On one line, no spaces (JSON Lines).
+    public func compactText() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    private func writeCompact(to out: inout String) {
+        switch self {
+        case .object(let members):
+            out += "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { out += "," }
+                out += JSONValue.quote(key) + ":"
+                value.writeCompact(to: &out)
+            }
+            out += "}"
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.writeCompact(to: &out)
+            }
+            out += "]"
+        case .number, .integer, .string, .bool, .null:
+            write(to: &out, indent: 0)
+        }
+    }
+
     private func write(to out: inout String, indent: Int) {
         let pad = String(repeating: "  ", count: indent + 1)
         let closingPad = String(repeating: "  ", count: indent)

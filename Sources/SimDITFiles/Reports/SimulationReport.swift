@@ -253,7 +253,7 @@ public struct SimulationReport {
             + [result.arrayUtilization(c).map(JSONValue.format) ?? ""]
     }
 
-    static func csvField(_ text: String) -> String {
+    public static func csvField(_ text: String) -> String {
         guard text.contains(where: { ",\"\n".contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
