@@ -58,8 +58,13 @@ struct Sweep: ParsableCommand {
         @Option(name: .long, parsing: .unconditional, help: "Worker threads, 1 to 256. (default: the number of cores)")
         var jobs: Int?
 
+        @Option(name: .long, parsing: .unconditional,
+                help: "Refuse a sweep of more points than this, 1 to 100,000,000 (a guard for shared machines). (default: 100,000,000)")
+        var maxPoints: Int = SweepSpec.maximumPoints
+
         func validate() throws {
             try checkRange("--jobs", jobs, 1...256)
+            try checkRange("--max-points", maxPoints, 1...SweepSpec.maximumPoints)
             if resume && output == nil { throw ValidationError("--resume needs --output (the journal is OUTPUT.journal)") }
             if let shard, SweepRunner.parseShard(shard) == nil {
                 throw ValidationError("--shard must be i/n with 0 ≤ i < n ≤ 1,000,000, got '\(shard)'")
@@ -74,6 +79,11 @@ struct Sweep: ParsableCommand {
             if let pareto, let objectives = SweepRunner.parseObjectives(pareto) { spec.objectives = objectives }
             let runner = try SweepRunner(spec: spec)
             let shard = shard.flatMap(SweepRunner.parseShard) ?? (0, 1)
+            guard runner.gridIndices.count <= maxPoints else {
+                throw fail([Diagnostic("the sweep has \(runner.gridIndices.count) points, more than --max-points \(maxPoints): "
+                                       + "sample it or narrow the axes, or raise --max-points", file: spec.file,
+                                       line: spec.sizePosition.line, column: spec.sizePosition.column)])
+            }
             let positions = runner.positions(shard: shard)
             let journal = output.map { $0 + ".journal" }
             var rows = [SweepRunner.Row?](repeating: nil, count: positions.count)

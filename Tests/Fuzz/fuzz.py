@@ -1,4 +1,5 @@
-"""The fuzz suite: mutates every kind of file simdit reads, and its options, and runs the CLI on each
+"""The fuzz suite: mutates every kind of file simdit reads (architecture, network, technology
+library, synthesis report, ONNX model, sweep), and its options, and runs the CLI on each
 case with a time and a memory limit. It fails on a crash (a signal, a trap), a hang, a memory
 blow-up, an unpositioned error about a file, or a partial output file.
 
@@ -133,6 +134,9 @@ class Seeds:
         self.technologies = [open(os.path.join(ROOT, "TechLib/generic-45nm.yaml")).read(),
                              open(os.path.join(ROOT, "TechLib/osu018.yaml")).read()]
         self.reports = [open(os.path.join(ROOT, "TechLib/osu018-reports", name)).read() for name in ("int4.yaml", "int8.yaml")]
+        # The sweep seed runs the small seed network (by its absolute path: cases live elsewhere).
+        self.sweeps = [open(os.path.join(ROOT, "Tests/Fuzz/seeds/sweep.yaml")).read()
+                       .replace("network: fuzz-seed-network", "network: " + os.path.join(ROOT, "Tests/Fuzz/seeds/network.yaml"))]
         self.onnx = []
         patterns = os.path.join(work, "onnx-seeds")
         if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/patterns.py"), patterns]).returncode == 0:
@@ -151,8 +155,8 @@ class Seeds:
 
 def make_case(index, seeds, rng, directory):
     """A case: (kind, arguments, path of the fuzzed file or None, output path or None)."""
-    kind = rng.choices(["architecture", "network", "technology", "report", "onnx", "options"],
-                       weights=[24, 24, 14, 10, 16, 12])[0]
+    kind = rng.choices(["architecture", "network", "technology", "report", "onnx", "sweep", "options"],
+                       weights=[22, 22, 13, 9, 15, 7, 12])[0]
     case_dir = os.path.join(directory, f"case{index}")
     os.makedirs(case_dir, exist_ok=True)
     output = os.path.join(case_dir, "out")
@@ -185,6 +189,10 @@ def make_case(index, seeds, rng, directory):
     if kind == "report":
         path = write("report.yaml", mutate_text(rng.choice(seeds.reports), rng))
         return kind, ["calibrate", "--tech", "generic-45nm", "--report", path, "--output", output], path, output
+    if kind == "sweep":
+        path = write("sweep.yaml", mutate_text(rng.choice(seeds.sweeps), rng))
+        # Sweeps evaluate as many points as they ask for: the cap keeps each case within its time limit.
+        return kind, ["sweep", path, "--format", rng.choice(["jsonl", "csv"]), "--max-points", "300", "--output", output], path, output
     if kind == "onnx":
         path = write("model.onnx", mutate_bytes(rng.choice(seeds.onnx), rng))
         command = rng.choice([["simulate", "--mode", mode, "--network", path, "--arch", "genesys-inference-08", "--summary"],
@@ -224,7 +232,7 @@ def judge(kind, command, path, output, status, errors, rss_kib):
             json.load(open(output))
         except ValueError:
             return "incomplete JSON output"
-    if status == 1 and path is not None and kind in ("architecture", "network", "technology", "report"):
+    if status == 1 and path is not None and kind in ("architecture", "network", "technology", "report", "sweep"):
         about_file = [line for line in errors.split("\n") if line.startswith(path + ":") and ": error:" in line]
         if about_file and not all(POSITIONED.match(line) for line in about_file):
             return "unpositioned error about the file: " + about_file[0]

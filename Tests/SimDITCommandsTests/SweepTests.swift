@@ -120,6 +120,19 @@ struct SweepTests {
         #expect(one.standardOutput.split(separator: "\n").count == 65)
     }
 
+    /// A sweep larger than --max-points is refused at the file's size-setting key; a Latin hypercube
+    /// asking for more points than the grid has evaluates the grid's cells.
+    @Test func sweepSizeIsBounded() throws {
+        let directory = try temporaryDirectory()
+        let spec = try write(Self.example, "sweep.yaml", in: directory)
+        let refused = try SimDIT.run(["sweep", spec, "--max-points", "100"])
+        #expect(refused.status == 1 && refused.standardError.contains("\(spec):7:3: error: the sweep has 320 points, more than --max-points 100"),
+                "\(refused.standardError)")
+        let sampled = try write(Self.example + "sample: {method: latin_hypercube, points: 16777216, seed: 1}\n", "big.yaml", in: directory)
+        let run = try SimDIT.run(["sweep", sampled, "--max-points", "320", "--format", "csv"])
+        #expect(run.status == 0 && run.standardOutput.split(separator: "\n").count == 321, "\(run.standardError)")
+    }
+
     @Test(arguments: [
         ("axes:\n  systolic_array.rowz: [16]\n", 4, 3, "unknown axis 'systolic_array.rowz'; did you mean 'systolic_array.rows'?"),
         ("axes:\n  buffers.ibuf_capacity_bits: {from: 10, to: 5, step: 1}\n", 4, 31, "is empty: 'from' 10 is above 'to' 5"),

@@ -77,7 +77,8 @@ public enum SweepSampling: Sendable, Hashable {
     case grid
     /// `points` distinct grid points, uniformly at random.
     case random(points: Int, seed: UInt64)
-    /// `points` points such that along every axis each value is used as evenly as possible.
+    /// `points` points (at most the grid's) such that along every axis each value is used as
+    /// evenly as possible.
     case latinHypercube(points: Int, seed: UInt64)
 
     /// The grid indices to evaluate, in the order they are reported. `sizes` are the axes' value
@@ -98,7 +99,9 @@ public enum SweepSampling: Sendable, Hashable {
                 chosen.insert(chosen.contains(t) ? j : t)
             }
             return chosen.sorted()
-        case .latinHypercube(let points, let seed):
+        case .latinHypercube(let requested, let seed):
+            // More points than the grid has would only repeat cells.
+            let points = Swift.min(requested, total)
             var generator = SeededGenerator(seed: seed)
             var columns: [[Int]] = []
             for size in sizes {

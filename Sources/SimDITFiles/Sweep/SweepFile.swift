@@ -109,6 +109,8 @@ public struct SweepSpec: Sendable {
     }
 
     public var file: String
+    /// Where the file sets the sweep's size: its `sample`, else its `axes` (for diagnostics).
+    public var sizePosition = SourcePosition(line: 1, column: 1)
     public var base: LoadedArchitecture
     /// Every axis, fixed settings included (one value), in file order; the last varies fastest.
     public var axes: [Axis]
@@ -207,6 +209,9 @@ public enum SweepFile {
         guard !document.hasErrors, let base else { return .failure(DiagnosticError(document.diagnostics)) }
         var spec = SweepSpec(file: document.file, base: base, axes: axes, sampling: sampling, constraints: constraints,
                              objectives: objectives)
+        if let mark = (root.value("sample") ?? root.value("axes"))?.mark {
+            spec.sizePosition = SourcePosition(line: mark.line, column: mark.column)
+        }
         // The batch default depends on the mode: a 0-value axis means "the mode's default".
         if let batch = spec.axes.firstIndex(where: { $0.target == .batch }), spec.axes[batch].values.isEmpty {
             spec.axes[batch].values = [.integer(0)]
