@@ -522,7 +522,8 @@ struct FlowCommandTests {
         #expect(abs(idleEnergy - 16 * systolicCycles * expectedIdle) <= 1e-6 * idleEnergy)
         let energyText = try String(contentsOf: out.appendingPathComponent("energy.txt"), encoding: .utf8)
         let joules = try #require((totals["energy_pj"] as? NSNumber)?.doubleValue) * 1e-12
-        #expect(energyText.contains(Format.grouped(joules * 1e6)), "energy.txt does not show \(joules * 1e6) µJ")
+        let (number, unit) = Format.scaled(joules, .joules)
+        #expect(energyText.contains("\(number)  \(unit)"), "energy.txt does not show \(joules) J as \(number) \(unit)")
     }
 
     /// Operand streams with half their activations and weights zero switch less: a lower energy per MAC.

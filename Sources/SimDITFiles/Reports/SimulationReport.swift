@@ -317,35 +317,39 @@ public struct SimulationReport {
             rows.append(["  " + category.title, Format.grouped(cycles), "cycles", Format.percent(cycles, of: all)])
         }
         rows.append(["non-convolution share", "", "", Format.percent(result.nonConvolutionShare, of: 1)])
+        // People read these: each scaled to three significant digits in its unit (CSV and JSON keep base units).
+        func scaled(_ label: String, _ value: Double, _ quantity: Format.Quantity, share: String = "") -> [String] {
+            let (number, unit) = Format.scaled(value, quantity)
+            return [label, number, unit, share]
+        }
         let dram = total.dram
-        rows.append(["DRAM traffic", Format.grouped(dram.totalBits / 8192), "KiB", ""])
+        rows.append(scaled("DRAM traffic", dram.totalBits / 8, .bytes))
         for (name, bits) in [("filter", dram.filterBits), ("ifmap", dram.ifmapBits), ("psum", dram.psumBits),
                              ("ofmap", dram.ofmapBits), ("bias", dram.biasBits)] {
-            rows.append(["  " + name, Format.grouped(bits / 8192), "KiB", Format.percent(bits, of: dram.totalBits)])
+            rows.append(scaled("  " + name, bits / 8, .bytes, share: Format.percent(bits, of: dram.totalBits)))
         }
-        rows.append(["SRAM accesses", Format.grouped(total.sram.totalBits / 8192), "KiB", ""])
+        rows.append(scaled("SRAM accesses", total.sram.totalBits / 8, .bytes))
         for buffer in Buffer.allCases {
-            rows.append(["  " + buffer.rawValue.uppercased(), Format.grouped(total.sram[buffer] / 8192), "KiB",
-                         Format.percent(total.sram[buffer], of: total.sram.totalBits)])
+            rows.append(scaled("  " + buffer.rawValue.uppercased(), total.sram[buffer] / 8, .bytes,
+                               share: Format.percent(total.sram[buffer], of: total.sram.totalBits)))
         }
-        rows.append(["operations", Format.grouped(total.ops), "ops", ""])
-        rows.append(["  systolic MACs", Format.grouped(total.macs), "MACs", ""])
-        rows.append(["  useful MACs (unpadded)", Format.grouped(total.usefulMACs), "MACs",
-                     Format.percent(total.usefulMACs, of: total.macs)])
+        rows.append(scaled("operations", total.ops, .count("ops")))
+        rows.append(scaled("  systolic MACs", total.macs, .count("MACs")))
+        rows.append(scaled("  useful MACs (unpadded)", total.usefulMACs, .count("MACs"),
+                           share: Format.percent(total.usefulMACs, of: total.macs)))
         if let utilization = result.arrayUtilization(total) {
             rows.append(["array utilization", "", "", Format.percent(utilization, of: 1)])
         }
         if let energy {
-            let joules = energy.energyJoules
-            rows.append(["energy (\(energy.library))", Format.grouped(joules * 1e6), "µJ", "100.0 %"])
+            rows.append(scaled("energy (\(energy.library))", energy.energyJoules, .joules, share: "100.0 %"))
             for component in EnergyComponent.allCases {
-                rows.append(["  " + component.rawValue, Format.grouped(energy.total[component] / 1e6), "µJ",
-                             Format.percent(energy.total[component], of: energy.total.total)])
+                rows.append(scaled("  " + component.rawValue, energy.total[component] * 1e-12, .joules,
+                                   share: Format.percent(energy.total[component], of: energy.total.total)))
             }
-            rows.append(["runtime at \(Format.grouped(energy.clockHz / 1e6)) MHz", Format.grouped(energy.runtimeSeconds * 1e3),
-                         "ms", ""])
-            rows.append(["average power", Format.grouped(energy.averagePowerWatts), "W", ""])
-            rows.append(["  of which leakage", Format.grouped(energy.leakageWatts), "W", ""])
+            rows.append(scaled("runtime at \(Format.scaled(energy.clockHz, .hertz).0) \(Format.scaled(energy.clockHz, .hertz).1)",
+                               energy.runtimeSeconds, .seconds))
+            rows.append(scaled("average power", energy.averagePowerWatts, .watts))
+            rows.append(scaled("  of which leakage", energy.leakageWatts, .watts))
             rows.append(["energy-delay product", Format.scientific(energy.energyDelayProduct), "J·s", ""])
             rows.append(["effective throughput", Format.grouped(energy.teraOpsPerSecond), "TOPS", ""])
             rows.append(["efficiency", Format.grouped(energy.teraOpsPerWatt), "TOPS/W", ""])
@@ -357,6 +361,41 @@ public struct SimulationReport {
 
 /// Number formatting for tables.
 public enum Format {
+    /// What a scaled number measures, for its unit prefixes.
+    public enum Quantity {
+        /// Binary prefixes: B, KiB, MiB, GiB, TiB, PiB, EiB.
+        case bytes
+        case joules, watts, seconds, hertz
+        /// A count with SI prefixes (k, M, G, T, P, E) before the given unit.
+        case count(String)
+    }
+
+    /// Three significant digits with the unit prefix that puts the number in [1, 1000) (1024 for
+    /// bytes): `13.2 J`, `2.89 TiB`, `992 ms`, `2.83 Tops`. Beyond the prefixes, scientific.
+    public static func scaled(_ value: Double, _ quantity: Quantity) -> (String, String) {
+        guard value.isFinite else { return ("n/a", "") }
+        let (base, unit, step, prefixes, lowest): (Double, String, Double, [String], Int) = switch quantity {
+        case .bytes: (value, "B", 1024, ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"], 0)
+        case .joules: (value, "J", 1000, ["f", "p", "n", "µ", "m", "", "k", "M", "G", "T"], 5)
+        case .watts: (value, "W", 1000, ["f", "p", "n", "µ", "m", "", "k", "M", "G", "T"], 5)
+        case .seconds: (value, "s", 1000, ["f", "p", "n", "µ", "m", "", "k", "M", "G"], 5)
+        case .hertz: (value, "Hz", 1000, ["", "k", "M", "G", "T"], 0)
+        case .count(let name): (value, name, 1000, ["", "k", "M", "G", "T", "P", "E"], 0)
+        }
+        if base == 0 { return ("0", unit) }
+        var magnitude = abs(base), index = lowest
+        while magnitude >= step, index + 1 < prefixes.count { magnitude /= step; index += 1 }
+        while magnitude < 1, index > 0 { magnitude *= step; index -= 1 }
+        guard magnitude < step * 1000, magnitude >= 1e-3 || index > 0 else {
+            return ((base < 0 ? "-" : "") + scientific(abs(base)), unit)
+        }
+        if case .count = quantity, index == 0, magnitude == magnitude.rounded() {
+            return ((base < 0 ? "-" : "") + grouped(magnitude), unit)
+        }
+        let places = magnitude >= 100 ? 0 : (magnitude >= 10 ? 1 : 2)
+        return ((base < 0 ? "-" : "") + decimal(magnitude, places: places), prefixes[index] + unit)
+    }
+
     /// Fixed decimals with thousands separators.
     public static func decimal(_ value: Double, places: Int) -> String {
         guard value.isFinite else { return "n/a" }
