@@ -20,8 +20,9 @@ command -v yosys >/dev/null 2>&1 || missing+=(yosys)
 command -v sta >/dev/null 2>&1 || missing+=(opensta)
 [ -f /usr/share/qflow/tech/osu018/osu018_stdcells.lib ] || missing+=(qflow-tech-osu018)
 command -v qflow >/dev/null 2>&1 || missing+=(qflow)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # renders the HTML reports in their tests
 if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} (Debian packages) for the RTL and flow tests"
+    echo "installing ${missing[*]} (Debian packages) for the RTL, flow and report tests"
     if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq

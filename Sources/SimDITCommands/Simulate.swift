@@ -52,7 +52,7 @@ struct Simulate: ParsableCommand {
     @Flag(name: .long, help: "Keep a convolution's output on chip for the SIMD op that consumes it.")
     var fusion = false
 
-    @Option(name: .long, help: "Output format: table, csv or json.")
+    @Option(name: .long, help: "Output format: table, csv, json or html (one self-contained page of charts).")
     var format: ReportFormat = .table
 
     @Flag(name: .long, help: "Table format: print only the summary, not the per-layer rows.")

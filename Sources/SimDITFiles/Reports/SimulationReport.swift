@@ -3,6 +3,8 @@ import SimDITCore
 /// Output formats of `simdit simulate`.
 public enum ReportFormat: String, Sendable, CaseIterable {
     case table, csv, json
+    /// One self-contained page with inline SVG charts.
+    case html
 }
 
 /// Renders a simulation result as a human table, CSV or JSON. Every number comes from the
@@ -24,6 +26,7 @@ public struct SimulationReport {
         case .table: table(summaryOnly: summaryOnly)
         case .csv: csv()
         case .json: json().text() + "\n"
+        case .html: HTMLReport(report: self).render()
         }
     }
 

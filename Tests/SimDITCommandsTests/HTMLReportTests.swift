@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// The HTML report of the default `simdit simulate`, rendered in headless Chromium (Debian's
+/// `chromium`, which the test command installs): a screenshot is kept in .build/test-output, and
+/// the DOM Chromium built is checked — one bar group per program entry, the charts' axis labels,
+/// no script and nothing fetched.
+@Suite("HTML report", .serialized)
+struct HTMLReportTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func chromium(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func theDefaultSimulationRendersInChromium() throws {
+        let artifacts = Self.root.appendingPathComponent(".build/test-output")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let page = artifacts.appendingPathComponent("simulate-report.html")
+        let run = try SimDIT.run(["simulate", "--format", "html", "--output", page.path])
+        #expect(run.status == 0, "\(run.standardError)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        // Self-contained: no script, no external resource (the SVG namespace is a name, not a fetch).
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=") && !html.contains("url("))
+        #expect(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "http") == nil)
+
+        let json = try SimDIT.run(["simulate", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let layerCount = try #require((object["layers"] as? [Any])?.count)
+
+        let screenshot = artifacts.appendingPathComponent("simulate-report.png")
+        try? FileManager.default.removeItem(at: screenshot)
+        let shot = try chromium(["--window-size=1280,3600", "--screenshot=\(screenshot.path)", page.absoluteString])
+        #expect(shot.status == 0, "\(shot.errors.suffix(2000))")
+        let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
+        #expect(size > 50_000, "the screenshot is \(size) bytes")
+
+        let dom = try chromium(["--dump-dom", page.absoluteString])
+        #expect(dom.status == 0)
+        #expect(!dom.errors.contains("Uncaught") && !dom.errors.contains("SyntaxError"))
+        let bars = dom.output.components(separatedBy: "<g class=\"layer\"").count - 1
+        #expect(bars == layerCount, "\(bars) layer bars for \(layerCount) program entries")
+        for label in ["Cycles by unit", "Cycles by op category", "Cycles per layer", "DRAM traffic by kind", "Energy by component",
+                      "Roofline", "arithmetic intensity (operations per DRAM byte)", "achieved operations per cycle",
+                      "energy (joules)", "DRAM traffic (bytes)", "program entries, in order (\(layerCount))"] {
+            #expect(dom.output.contains(label), "missing '\(label)'")
+        }
+        #expect(dom.output.components(separatedBy: "class=\"point\"").count > 50, "roofline points")
+    }
+}
