@@ -56,8 +56,8 @@ struct Optimize: ParsableCommand {
     @Option(name: .long, help: "Technology library for the energy and EDP objectives.")
     var tech: String = "generic-45nm"
 
-    @Option(name: .long, help: "Output format: table or json.")
-    var format: TableOrJSON = .table
+    @Option(name: .long, help: "Output format: table, json or html (one self-contained page of charts).")
+    var format: OptimizeFormat = .table
 
     @Option(name: .long, help: "Write the best architecture as an architecture YAML file.")
     var emitArch: String?
@@ -154,7 +154,11 @@ struct Optimize: ParsableCommand {
             base: architecture, best: best, objective: objective, space: space, found: found, baseline: baseline,
             equal: equal, best: bestResult, worst: worstResult, evaluated: found.evaluated, seconds: seconds,
             spaceSize: size, program: program.name, options: options)
-        print(format == .json ? report.json().text() : report.table(), terminator: format == .json ? "\n" : "")
+        switch format {
+        case .table: print(report.table(), terminator: "")
+        case .json: print(report.json().text())
+        case .html: print(report.html(), terminator: "")
+        }
     }
 
     /// The largest power-of-two multiple of `unit` dividing `budget` into at least `parts` granules.

@@ -74,7 +74,12 @@ func checkRange(_ option: String, _ value: Int?, _ range: ClosedRange<Int>, unit
     throw ValidationError("\(option) must be a whole number from \(Limits.describe(range))\(unit.isEmpty ? "" : " " + unit), got \(value)")
 }
 
-/// The formats of the commands that print a table or JSON only (`area`, `optimize`).
+/// The formats of the commands that print a table or JSON only (`area`).
 enum TableOrJSON: String, CaseIterable, ExpressibleByArgument {
     case table, json
+}
+
+/// `optimize`'s formats: a table, JSON, or one self-contained HTML page.
+enum OptimizeFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, json, html
 }

@@ -29,6 +29,8 @@ struct Sweep: ParsableCommand {
 
     enum Format: String, CaseIterable, ExpressibleByArgument {
         case jsonl, csv
+        /// One self-contained page with the Pareto scatter and the front's points.
+        case html
     }
 
     struct Run: ParsableCommand {
@@ -37,7 +39,7 @@ struct Sweep: ParsableCommand {
         @Argument(help: "The sweep file (YAML, schema version 1).")
         var spec: String
 
-        @Option(name: .long, help: "Output format: jsonl (one JSON object per point) or csv.")
+        @Option(name: .long, help: "Output format: jsonl (one JSON object per point), csv, or html (a page with the Pareto scatter).")
         var format: Format = .jsonl
 
         @Option(name: .long, help: "Write here (whole or not at all) instead of standard output; also keeps OUTPUT.journal for --resume.")

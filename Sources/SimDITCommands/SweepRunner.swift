@@ -219,10 +219,62 @@ struct SweepRunner: Sendable {
         return .object(members)
     }
 
+    /// How a metric is scaled for people, and its value in that quantity's base unit.
+    static func quantity(_ metric: SweepSpec.Metric) -> (Format.Quantity, Double, String) {
+        switch metric {
+        case .cycles: (.count("cycles"), 1, "cycles")
+        case .energyPicojoules: (.joules, 1e-12, "energy (J)")
+        case .powerWatts: (.watts, 1, "power (W)")
+        case .areaSquareMillimetres: (.count("mm²"), 1, "area (mm²)")
+        case .runtimeSeconds: (.seconds, 1, "runtime (s)")
+        case .energyDelayProduct: (.count("J·s"), 1, "energy-delay product (J·s)")
+        }
+    }
+
+    /// One self-contained page: the counts, a Pareto scatter of the first two objectives with the
+    /// front highlighted, and the front's points.
+    func html(_ rows: [Row], flags: [Bool]) -> String {
+        let valid = rows.filter(\.valid).count, meeting = rows.filter { self.feasible($0) }.count, front = flags.filter { $0 }.count
+        var body = "<h1>Sweep of \(HTMLCharts.escape(URL(fileURLWithPath: spec.file).lastPathComponent))</h1>\n"
+        body += "<p class=\"subtitle\">base \(HTMLCharts.escape(spec.base.architecture.name)); axes "
+            + spec.axes.filter { $0.values.count > 1 }.map { "\(HTMLCharts.escape($0.key)) (\($0.values.count))" }.joined(separator: ", ")
+            + "; objectives \(spec.objectives.map(\.rawValue).joined(separator: ", "))</p>\n"
+        body += "<table class=\"summary\"><tr><td>points</td><td>\(rows.count)</td></tr><tr><td>valid</td><td>\(valid)</td></tr>"
+            + "<tr><td>meeting the constraints</td><td>\(meeting)</td></tr><tr><td>on the Pareto front</td><td>\(front)</td></tr></table>\n"
+        let x = spec.objectives.first ?? .cycles
+        let y = spec.objectives.count > 1 ? spec.objectives[1] : (x == .energyPicojoules ? .cycles : .energyPicojoules)
+        let (xUnit, xScale, xTitle) = Self.quantity(x), (yUnit, yScale, yTitle) = Self.quantity(y)
+        let points = zip(rows, flags).compactMap { row, flag -> (String, Double, Double, Bool)? in
+            guard let vx = row.metric(x), let vy = row.metric(y) else { return nil }
+            let values = zip(spec.axes, row.values).filter { $0.0.values.count > 1 }.map { "\($0.0.key) \($0.1)" }
+            return ("point \(row.position): " + values.joined(separator: ", ") + "; \(HTMLCharts.number(vx * xScale, xUnit)), "
+                    + HTMLCharts.number(vy * yScale, yUnit), vx * xScale, vy * yScale, flag)
+        }
+        body += HTMLCharts.section("Pareto front", "Every valid point (grey) and the front of the objectives (red), \(xTitle) "
+                                   + "against \(yTitle).",
+                                   HTMLCharts.scatter(points.map { ($0.0, $0.1, $0.2, $0.3) }, xTitle: xTitle, yTitle: yTitle,
+                                                      xUnit: xUnit, yUnit: yUnit, id: "pareto"))
+        let varying = spec.axes.filter { $0.values.count > 1 }
+        var table = "<table class=\"data\"><tr><th>point</th>" + varying.map { "<th>\(HTMLCharts.escape($0.key))</th>" }.joined()
+            + spec.objectives.map { "<th>\(Self.quantity($0).2)</th>" }.joined() + "</tr>\n"
+        for (row, flag) in zip(rows, flags) where flag {
+            let values = zip(spec.axes, row.values).filter { $0.0.values.count > 1 }.map { "<td>\(HTMLCharts.escape($0.1.description))</td>" }
+            let metrics = spec.objectives.map { metric -> String in
+                let (unit, scale, _) = Self.quantity(metric)
+                return "<td>\(row.metric(metric).map { HTMLCharts.number($0 * scale, unit) } ?? "")</td>"
+            }
+            table += "<tr class=\"front-row\"><td>\(row.position)</td>" + values.joined() + metrics.joined() + "</tr>\n"
+        }
+        body += HTMLCharts.section("The front's points", "\(front) points, in sweep order.", table + "</table>\n")
+        return HTMLCharts.page(title: "simdit sweep", body: body)
+    }
+
     func render(_ rows: [Row], format: Sweep.Format, paretoOnly: Bool) -> String {
         let flags = paretoFlags(rows)
         var out = ""
         switch format {
+        case .html:
+            return html(rows, flags: flags)
         case .jsonl:
             for (row, flag) in zip(rows, flags) where !paretoOnly || flag {
                 out += object(row, feasible: feasible(row), pareto: flag).compactText() + "\n"

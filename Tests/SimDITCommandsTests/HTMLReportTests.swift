@@ -58,4 +58,37 @@ struct HTMLReportTests {
         }
         #expect(dom.output.components(separatedBy: "class=\"point\"").count > 50, "roofline points")
     }
+
+    /// The sweep page: a Pareto scatter with one red mark per front point, both axes titled with
+    /// units; the optimize page: the allocation before and after.
+    @Test func sweepAndOptimizePagesRender() throws {
+        let artifacts = Self.root.appendingPathComponent(".build/test-output")
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        let spec = Self.root.appendingPathComponent("examples/sweep/resnet50-space.yaml").path
+        let page = artifacts.appendingPathComponent("sweep-report.html")
+        #expect(try SimDIT.run(["sweep", spec, "--format", "html", "--output", page.path]).status == 0)
+        let lines = try SimDIT.run(["sweep", spec]).standardOutput.split(separator: "\n")
+        let front = lines.filter { $0.contains("\"pareto\":true") }.count
+        let shot = try chromium(["--window-size=1200,1600", "--screenshot=\(artifacts.appendingPathComponent("sweep-report.png").path)",
+                                 page.absoluteString])
+        #expect(shot.status == 0)
+        let dom = try chromium(["--dump-dom", page.absoluteString])
+        #expect(dom.output.components(separatedBy: "class=\"front\"").count - 1 == front, "\(front) front points")
+        #expect(dom.output.components(separatedBy: "class=\"front-row\"").count - 1 == front)
+        #expect(dom.output.components(separatedBy: "class=\"point\"").count - 1 == lines.count - front)
+        for label in ["Pareto front", "cycles", "energy (J)", "on the Pareto front"] {
+            #expect(dom.output.contains(label), "missing '\(label)'")
+        }
+
+        let optimize = try SimDIT.run(["optimize", "--format", "html"])
+        #expect(optimize.status == 0)
+        let optimizePage = artifacts.appendingPathComponent("optimize-report.html")
+        try optimize.standardOutput.write(to: optimizePage, atomically: true, encoding: .utf8)
+        let optimizeDom = try chromium(["--dump-dom", optimizePage.absoluteString])
+        for label in ["SRAM per buffer", "DRAM bandwidth per port", "Cycles by op category", "SRAM (bytes)",
+                      "bandwidth (bits per cycle)", "base (genesys-inference-08)", "best"] {
+            #expect(optimizeDom.output.contains(label), "missing '\(label)'")
+        }
+        #expect(!optimize.standardOutput.contains("<script"))
+    }
 }

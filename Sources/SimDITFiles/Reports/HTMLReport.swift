@@ -15,130 +15,52 @@ struct HTMLReport {
     func render() -> String {
         let options = result.options
         var body = ""
-        body += "<h1>\(escape(result.programName)) on \(escape(report.architecture.name))</h1>\n"
+        body += "<h1>\(HTMLCharts.escape(result.programName)) on \(HTMLCharts.escape(report.architecture.name))</h1>\n"
         body += "<p class=\"subtitle\">\(report.architecture.arrayRows)×\(report.architecture.arrayColumns) array, "
             + "\(options.mode == .training ? "training (one iteration, \(options.optimizer.rawValue))" : "inference"), "
             + "batch \(options.batch), model \(options.variant.rawValue), fusion \(options.fusion ? "on" : "off")</p>\n"
         body += summary()
-        body += section("Cycles by unit", "Compute and stall cycles of the systolic array and the SIMD unit (no overlap, §7).",
+        body += HTMLCharts.section("Cycles by unit", "Compute and stall cycles of the systolic array and the SIMD unit (no overlap, §7).",
                         unitBar())
-        body += section("Cycles by op category", "Share of total cycles; the non-convolution share is "
+        body += HTMLCharts.section("Cycles by op category", "Share of total cycles; the non-convolution share is "
                         + Format.percent(result.nonConvolutionShare, of: 1) + ".",
-                        horizontalBars(result.cyclesByCategory.map { ($0.category.title, $0.cycles) }, unit: .count("cycles"),
+                        HTMLCharts.horizontalBars(result.cyclesByCategory.map { ($0.category.title, $0.cycles) }, unit: .count("cycles"),
                                        color: Self.colors.systolicCompute, id: "categories"))
-        body += section("Cycles per layer", "One bar per program entry, stacked: systolic compute, systolic stall, SIMD "
+        body += HTMLCharts.section("Cycles per layer", "One bar per program entry, stacked: systolic compute, systolic stall, SIMD "
                         + "compute, SIMD stall.", layerChart())
         let dram = result.total.dram
-        body += section("DRAM traffic by kind", "Bytes moved between DRAM and the buffers.",
-                        horizontalBars([("filter", dram.filterBits / 8), ("ifmap", dram.ifmapBits / 8), ("psum", dram.psumBits / 8),
-                                        ("ofmap", dram.ofmapBits / 8), ("bias", dram.biasBits / 8)],
-                                       unit: .bytes, color: Self.colors.simdCompute, id: "dram"))
+        body += HTMLCharts.section("DRAM traffic by kind", "Bytes moved between DRAM and the buffers.",
+                        HTMLCharts.horizontalBars(["filter", "ifmap", "psum", "ofmap", "bias"],
+                                                  series: [("", Self.colors.simdCompute, [dram.filterBits, dram.ifmapBits, dram.psumBits,
+                                                                                           dram.ofmapBits, dram.biasBits].map { $0 / 8 })],
+                                                  unit: .bytes, axisTitle: "DRAM traffic (bytes)", id: "dram"))
         if let energy = report.energy {
-            body += section("Energy by component", "Technology library \(escape(energy.library)).",
-                            horizontalBars(EnergyComponent.allCases.map { ($0.rawValue, energy.total[$0] * 1e-12) },
+            body += HTMLCharts.section("Energy by component", "Technology library \(HTMLCharts.escape(energy.library)).",
+                            HTMLCharts.horizontalBars(EnergyComponent.allCases.map { ($0.rawValue, energy.total[$0] * 1e-12) },
                                            unit: .joules, color: Self.colors.accent, id: "energy"))
         }
-        body += section("Roofline", "Per array layer: achieved operations per cycle against the array's peak "
+        body += HTMLCharts.section("Roofline", "Per array layer: achieved operations per cycle against the array's peak "
                         + "(2·N·M) and the DRAM bandwidth roof (bytes per cycle × operations per DRAM byte), log–log.",
                         roofline())
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8">
-            <title>simdit: \(escape(result.programName)) on \(escape(report.architecture.name))</title>
-            <style>
-            body { font: 14px/1.4 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1200px; color: #222; }
-            h1 { font-size: 22px; margin-bottom: 0; } h2 { font-size: 17px; margin: 28px 0 4px; }
-            .subtitle, .note { color: #555; margin-top: 4px; }
-            table.summary { border-collapse: collapse; margin-top: 12px; }
-            table.summary td { padding: 2px 14px 2px 0; } table.summary td.value { text-align: right; font-variant-numeric: tabular-nums; }
-            svg text { font: 11px sans-serif; fill: #333; } svg .axis-title { font-size: 12px; font-weight: 600; }
-            .legend span { display: inline-block; margin-right: 14px; } .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; }
-            </style></head>
-            <body>
-            \(body)<p class="note">Written by simdit; self-contained (no script, no network). Hover a bar for its exact value.</p>
-            </body></html>
-
-            """
+        return HTMLCharts.page(title: "simdit: \(result.programName) on \(report.architecture.name)", body: body)
     }
 
     // MARK: Pieces
 
-    func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    func number(_ value: Double, _ quantity: Format.Quantity) -> String {
-        let (text, unit) = Format.scaled(value, quantity)
-        return unit.isEmpty ? text : "\(text) \(unit)"
-    }
-
-    func section(_ title: String, _ note: String, _ content: String) -> String {
-        let id = title.lowercased().replacingOccurrences(of: " ", with: "-")
-        return "<section id=\"\(id)\"><h2>\(escape(title))</h2><p class=\"note\">\(note)</p>\n\(content)</section>\n"
-    }
-
     func summary() -> String {
         var rows: [(String, String)] = [("cycles", Format.grouped(result.total.cycles)),
                                         ("non-convolution share", Format.percent(result.nonConvolutionShare, of: 1)),
-                                        ("DRAM traffic", number(result.total.dram.totalBits / 8, .bytes)),
-                                        ("useful MACs", number(result.total.usefulMACs, .count("MACs")))]
+                                        ("DRAM traffic", HTMLCharts.number(result.total.dram.totalBits / 8, .bytes)),
+                                        ("useful MACs", HTMLCharts.number(result.total.usefulMACs, .count("MACs")))]
         if let utilization = result.arrayUtilization(result.total) {
             rows.append(("array utilization", Format.percent(utilization, of: 1)))
         }
         if let energy = report.energy {
-            rows += [("energy", number(energy.energyJoules, .joules)), ("runtime", number(energy.runtimeSeconds, .seconds)),
-                     ("average power", number(energy.averagePowerWatts, .watts))]
+            rows += [("energy", HTMLCharts.number(energy.energyJoules, .joules)), ("runtime", HTMLCharts.number(energy.runtimeSeconds, .seconds)),
+                     ("average power", HTMLCharts.number(energy.averagePowerWatts, .watts))]
         }
         return "<table class=\"summary\">" + rows.map { "<tr><td>\($0.0)</td><td class=\"value\">\($0.1)</td></tr>" }.joined()
             + "</table>\n"
-    }
-
-    /// A horizontal bar chart with a value axis in `unit`.
-    func horizontalBars(_ items: [(String, Double)], unit: Format.Quantity, color: String, id: String) -> String {
-        let rowHeight = 22.0, labelWidth = 220.0, plotWidth = 760.0
-        let height = Double(items.count) * rowHeight + 40
-        let largest = max(items.map(\.1).max() ?? 0, 1e-300)
-        var svg = "<svg id=\"\(id)\" class=\"bars\" width=\"\(Int(labelWidth + plotWidth + 120))\" height=\"\(Int(height))\" "
-            + "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n"
-        for (index, (label, value)) in items.enumerated() {
-            let y = Double(index) * rowHeight + 4
-            let width = max(0, value / largest * plotWidth)
-            svg += "<g class=\"bar\"><text x=\"\(Int(labelWidth - 6))\" y=\"\(y + 14)\" text-anchor=\"end\">\(escape(label))</text>"
-                + "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(format(width))\" height=\"\(rowHeight - 6)\" fill=\"\(color)\">"
-                + "<title>\(escape(label)): \(number(value, unit))</title></rect>"
-                + "<text x=\"\(format(labelWidth + width + 6))\" y=\"\(y + 14)\">\(number(value, unit))</text></g>\n"
-        }
-        let axisY = Double(items.count) * rowHeight + 8
-        svg += "<line x1=\"\(labelWidth)\" y1=\"\(axisY)\" x2=\"\(labelWidth + plotWidth)\" y2=\"\(axisY)\" stroke=\"#888\"/>"
-        for tick in 0...4 {
-            let x = labelWidth + plotWidth * Double(tick) / 4
-            svg += "<text x=\"\(format(x))\" y=\"\(axisY + 14)\" text-anchor=\"middle\">\(number(largest * Double(tick) / 4, unit))</text>"
-        }
-        let unitName = Format.scaled(largest, unit).1
-        svg += "<text class=\"axis-title\" x=\"\(labelWidth + plotWidth / 2)\" y=\"\(axisY + 30)\" text-anchor=\"middle\">"
-            + "\(escape(unitTitle(unit, unitName)))</text>\n</svg>\n"
-        return svg
-    }
-
-    func unitTitle(_ unit: Format.Quantity, _ scaled: String) -> String {
-        switch unit {
-        case .bytes: "DRAM traffic (bytes)"
-        case .joules: "energy (joules)"
-        case .watts: "power (watts)"
-        case .seconds: "time (seconds)"
-        case .hertz: "frequency (hertz)"
-        case .count(let name): name
-        }
     }
 
     func legend() -> String {
@@ -160,7 +82,7 @@ struct HTMLReport {
         var svg = legend() + "<svg id=\"units\" width=\"\(Int(width))\" height=\"60\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         for (name, cycles, color) in parts {
             let w = cycles / total * width
-            svg += "<rect class=\"unit\" x=\"\(format(x))\" y=\"4\" width=\"\(format(w))\" height=\"28\" fill=\"\(color)\">"
+            svg += "<rect class=\"unit\" x=\"\(HTMLCharts.format(x))\" y=\"4\" width=\"\(HTMLCharts.format(w))\" height=\"28\" fill=\"\(color)\">"
                 + "<title>\(name): \(Format.grouped(cycles)) cycles (\(Format.percent(cycles, of: total)))</title></rect>\n"
             x += w
         }
@@ -179,25 +101,25 @@ struct HTMLReport {
             + "xmlns=\"http://www.w3.org/2000/svg\">\n"
         for tick in 0...4 {
             let y = plotHeight - plotHeight * Double(tick) / 4 + 10
-            svg += "<line x1=\"\(left)\" y1=\"\(format(y))\" x2=\"\(format(width - 10))\" y2=\"\(format(y))\" stroke=\"\(Self.colors.grid)\"/>"
-                + "<text x=\"\(Int(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\">\(number(largest * Double(tick) / 4, .count("")))</text>\n"
+            svg += "<line x1=\"\(left)\" y1=\"\(HTMLCharts.format(y))\" x2=\"\(HTMLCharts.format(width - 10))\" y2=\"\(HTMLCharts.format(y))\" stroke=\"\(Self.colors.grid)\"/>"
+                + "<text x=\"\(Int(left - 6))\" y=\"\(HTMLCharts.format(y + 4))\" text-anchor=\"end\">\(HTMLCharts.number(largest * Double(tick) / 4, .count("")))</text>\n"
         }
         for (index, layer) in layers.enumerated() {
             let c = layer.counts
             let x = left + Double(index) * barWidth
             var y = plotHeight + 10
-            svg += "<g class=\"layer\" data-name=\"\(escape(layer.name))\"><title>\(escape(layer.name)) (\(layer.operation)): "
+            svg += "<g class=\"layer\" data-name=\"\(HTMLCharts.escape(layer.name))\"><title>\(HTMLCharts.escape(layer.name)) (\(layer.operation)): "
                 + "\(Format.grouped(c.cycles)) cycles</title>"
             for (cycles, color) in [(c.systolicComputeCycles, Self.colors.systolicCompute), (c.systolicStallCycles, Self.colors.systolicStall),
                                     (c.simdComputeCycles, Self.colors.simdCompute), (c.simdStallCycles, Self.colors.simdStall)] where cycles > 0 {
                 let h = cycles / largest * plotHeight
                 y -= h
-                svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(max(barWidth - 1, 1)))\" height=\"\(format(h))\" fill=\"\(color)\"/>"
+                svg += "<rect x=\"\(HTMLCharts.format(x))\" y=\"\(HTMLCharts.format(y))\" width=\"\(HTMLCharts.format(max(barWidth - 1, 1)))\" height=\"\(HTMLCharts.format(h))\" fill=\"\(color)\"/>"
             }
             svg += "</g>\n"
         }
         svg += "<text class=\"axis-title\" transform=\"translate(14,\(Int(plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">cycles</text>"
-            + "<text class=\"axis-title\" x=\"\(format(left + (width - left) / 2))\" y=\"\(Int(plotHeight + 40))\" text-anchor=\"middle\">"
+            + "<text class=\"axis-title\" x=\"\(HTMLCharts.format(left + (width - left) / 2))\" y=\"\(Int(plotHeight + 40))\" text-anchor=\"middle\">"
             + "program entries, in order (\(layers.count))</text>\n</svg></div>\n"
         return svg
     }
@@ -214,49 +136,38 @@ struct HTMLReport {
         }
         let width = 760.0, height = 420.0, left = 70.0, bottom = 50.0
         let xs = points.map(\.1) + [peak / bytesPerCycle]
-        let minX = pow10(Foundation.floor(Foundation.log10(max(xs.min() ?? 1, 1e-6)))), maxX = pow10(Foundation.ceil(Foundation.log10(max(xs.max() ?? 10, minX * 10))))
-        let minY = pow10(Foundation.floor(Foundation.log10(max(points.map(\.2).min() ?? 1, 1e-6)))), maxY = pow10(Foundation.ceil(Foundation.log10(peak * 2)))
+        let minX = HTMLCharts.pow10(Foundation.floor(Foundation.log10(max(xs.min() ?? 1, 1e-6)))), maxX = HTMLCharts.pow10(Foundation.ceil(Foundation.log10(max(xs.max() ?? 10, minX * 10))))
+        let minY = HTMLCharts.pow10(Foundation.floor(Foundation.log10(max(points.map(\.2).min() ?? 1, 1e-6)))), maxY = HTMLCharts.pow10(Foundation.ceil(Foundation.log10(peak * 2)))
         func px(_ x: Double) -> Double { left + (Foundation.log10(x) - Foundation.log10(minX)) / (Foundation.log10(maxX) - Foundation.log10(minX)) * (width - left - 10) }
         func py(_ y: Double) -> Double { height - bottom - (Foundation.log10(y) - Foundation.log10(minY)) / (Foundation.log10(maxY) - Foundation.log10(minY)) * (height - bottom - 10) }
         var svg = "<svg id=\"roofline\" width=\"\(Int(width))\" height=\"\(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         var decade = minX
         while decade <= maxX * 1.0001 {
-            svg += "<line x1=\"\(format(px(decade)))\" y1=\"10\" x2=\"\(format(px(decade)))\" y2=\"\(format(height - bottom))\" stroke=\"\(Self.colors.grid)\"/>"
-                + "<text x=\"\(format(px(decade)))\" y=\"\(format(height - bottom + 14))\" text-anchor=\"middle\">\(number(decade, .count("")))</text>"
+            svg += "<line x1=\"\(HTMLCharts.format(px(decade)))\" y1=\"10\" x2=\"\(HTMLCharts.format(px(decade)))\" y2=\"\(HTMLCharts.format(height - bottom))\" stroke=\"\(Self.colors.grid)\"/>"
+                + "<text x=\"\(HTMLCharts.format(px(decade)))\" y=\"\(HTMLCharts.format(height - bottom + 14))\" text-anchor=\"middle\">\(HTMLCharts.number(decade, .count("")))</text>"
             decade *= 10
         }
         decade = minY
         while decade <= maxY * 1.0001 {
-            svg += "<line x1=\"\(left)\" y1=\"\(format(py(decade)))\" x2=\"\(format(width - 10))\" y2=\"\(format(py(decade)))\" stroke=\"\(Self.colors.grid)\"/>"
-                + "<text x=\"\(Int(left - 6))\" y=\"\(format(py(decade) + 4))\" text-anchor=\"end\">\(number(decade, .count("")))</text>"
+            svg += "<line x1=\"\(left)\" y1=\"\(HTMLCharts.format(py(decade)))\" x2=\"\(HTMLCharts.format(width - 10))\" y2=\"\(HTMLCharts.format(py(decade)))\" stroke=\"\(Self.colors.grid)\"/>"
+                + "<text x=\"\(Int(left - 6))\" y=\"\(HTMLCharts.format(py(decade) + 4))\" text-anchor=\"end\">\(HTMLCharts.number(decade, .count("")))</text>"
             decade *= 10
         }
         // Roofs: bandwidth × intensity up to the ridge, then the array's peak.
         let ridge = peak / bytesPerCycle
         svg += "<polyline class=\"roof\" fill=\"none\" stroke=\"\(Self.colors.roof)\" stroke-width=\"2\" points=\""
-            + "\(format(px(minX))),\(format(py(max(minX * bytesPerCycle, minY)))) \(format(px(ridge))),\(format(py(peak))) "
-            + "\(format(px(maxX))),\(format(py(peak)))\"><title>roofs: \(Format.grouped(peak)) ops/cycle peak, "
+            + "\(HTMLCharts.format(px(minX))),\(HTMLCharts.format(py(max(minX * bytesPerCycle, minY)))) \(HTMLCharts.format(px(ridge))),\(HTMLCharts.format(py(peak))) "
+            + "\(HTMLCharts.format(px(maxX))),\(HTMLCharts.format(py(peak)))\"><title>roofs: \(Format.grouped(peak)) ops/cycle peak, "
             + "\(Format.grouped(bytesPerCycle)) DRAM bytes/cycle</title></polyline>\n"
         for (name, intensity, achieved) in points {
-            svg += "<circle class=\"point\" cx=\"\(format(px(intensity)))\" cy=\"\(format(py(max(achieved, minY))))\" r=\"3\" "
-                + "fill=\"\(Self.colors.systolicCompute)\" fill-opacity=\"0.6\"><title>\(escape(name)): "
+            svg += "<circle class=\"point\" cx=\"\(HTMLCharts.format(px(intensity)))\" cy=\"\(HTMLCharts.format(py(max(achieved, minY))))\" r=\"3\" "
+                + "fill=\"\(Self.colors.systolicCompute)\" fill-opacity=\"0.6\"><title>\(HTMLCharts.escape(name)): "
                 + "\(Format.grouped(achieved)) ops/cycle at \(Format.grouped(intensity)) ops/byte</title></circle>\n"
         }
-        svg += "<text class=\"axis-title\" x=\"\(format((width + left) / 2))\" y=\"\(Int(height - 12))\" text-anchor=\"middle\">"
+        svg += "<text class=\"axis-title\" x=\"\(HTMLCharts.format((width + left) / 2))\" y=\"\(Int(height - 12))\" text-anchor=\"middle\">"
             + "arithmetic intensity (operations per DRAM byte)</text>"
             + "<text class=\"axis-title\" transform=\"translate(16,\(Int((height - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">"
             + "achieved operations per cycle</text>\n</svg>\n"
         return svg
-    }
-
-    func format(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
-        return String(Double((value * 10).rounded()) / 10)
-    }
-
-    func pow10(_ exponent: Double) -> Double {
-        var value = 1.0
-        if exponent >= 0 { for _ in 0..<Int(exponent) { value *= 10 } } else { for _ in 0..<Int(-exponent) { value /= 10 } }
-        return value
     }
 }

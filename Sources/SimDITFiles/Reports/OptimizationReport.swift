@@ -135,4 +135,47 @@ public struct OptimizationReport {
         out += "\(evaluated) of \(Format.grouped(spaceSize)) configurations evaluated in \(Format.decimal(seconds, places: 2)) s\n"
         return out
     }
+
+    /// One self-contained page: the SRAM and bandwidth split of the base, the equal split and the
+    /// best found, their cycles, and the cycles by op category before and after.
+    public func html() -> String {
+        let equalArchitecture = space.equalSplit.map { space.architecture($0) }
+        var columns: [(name: String, color: String, architecture: Architecture, cycles: Double)] = [
+            ("base (\(base.name))", "#aec7e8", base, baseline.total.cycles)]
+        if let equalArchitecture, let equal { columns.append(("equal split", "#ffbb78", equalArchitecture, equal.total.cycles)) }
+        columns.append(("best", "#2ca02c", bestArchitecture, best.total.cycles))
+        func sram(_ a: Architecture) -> [Double] {
+            [a.inputBufferCapacityBits, a.weightBufferCapacityBits, 2 * a.outputBufferCapacityBits, a.biasBufferCapacityBits,
+             2 * a.vectorMemoryCapacityBits].map { Double($0) / 8 }
+        }
+        func ports(_ a: Architecture) -> [Double] {
+            [a.inputPortBitsPerCycle, a.parameterPortBitsPerCycle, a.outputPortBitsPerCycle, a.simdPortBitsPerCycle].map(Double.init)
+        }
+        var body = "<h1>\(HTMLCharts.escape(program)): \(objective.rawValue)-optimal buffers and bandwidth</h1>\n"
+        body += "<p class=\"subtitle\">\(options.mode.rawValue), batch \(options.batch); "
+            + "\(HTMLCharts.number(Double(space.sramUnits * space.sramGranuleBits) / 8, .bytes)) of SRAM and "
+            + "\(space.portUnits * space.portGranuleBits) bits per cycle of DRAM bandwidth; "
+            + "\(found.exhaustive ? "exhaustive search" : "steepest descent"), \(evaluated) configurations in "
+            + "\(Format.decimal(seconds, places: 2)) s</p>\n"
+        body += HTMLCharts.section("Cycles", "The best split is \(Format.decimal(baseline.total.cycles / best.total.cycles, places: 2))× "
+                                   + "faster than the base.",
+                                   HTMLCharts.horizontalBars(columns.map(\.name), series: [("cycles", "#1f77b4", columns.map(\.cycles))],
+                                                             unit: .count("cycles"), axisTitle: "cycles", id: "cycles"))
+        body += HTMLCharts.section("SRAM per buffer", "Before (base) and after (best); OBUF and VMEM with both halves.",
+                                   HTMLCharts.horizontalBars(["IBUF", "WBUF", "OBUF", "BBUF", "VMEM"],
+                                                             series: columns.map { ($0.name, $0.color, sram($0.architecture)) },
+                                                             unit: .bytes, axisTitle: "SRAM (bytes)", id: "sram"))
+        body += HTMLCharts.section("DRAM bandwidth per port", "Before (base) and after (best).",
+                                   HTMLCharts.horizontalBars(["IBUF port", "PARAM port", "OBUF port", "SIMD port"],
+                                                             series: columns.map { ($0.name, $0.color, ports($0.architecture)) },
+                                                             unit: .count("bits/cycle"), axisTitle: "bandwidth (bits per cycle)", id: "ports"))
+        let before = Dictionary(uniqueKeysWithValues: baseline.cyclesByCategory.map { ($0.category, $0.cycles) })
+        let categories = best.cyclesByCategory
+        body += HTMLCharts.section("Cycles by op category", "Before (base) and after (best).",
+                                   HTMLCharts.horizontalBars(categories.map(\.category.title),
+                                                             series: [("base", "#aec7e8", categories.map { before[$0.category] ?? 0 }),
+                                                                      ("best", "#2ca02c", categories.map(\.cycles))],
+                                                             unit: .count("cycles"), axisTitle: "cycles", id: "categories"))
+        return HTMLCharts.page(title: "simdit optimize: \(program)", body: body)
+    }
 }
