@@ -25,6 +25,8 @@ struct SweepRunner: Sendable {
         var reason: String?
         /// By `SweepSpec.Metric.allCases`; empty when not valid.
         var metrics: [Double]
+        /// The allocation optimizer's split, by `SweepSpec.allocatedFields`, when it ran.
+        var allocation: [Int] = []
 
         func metric(_ metric: SweepSpec.Metric) -> Double? {
             guard valid, let slot = SweepSpec.Metric.allCases.firstIndex(of: metric), slot < metrics.count else { return nil }
@@ -154,6 +156,29 @@ struct SweepRunner: Sendable {
               let library = technologies[technology.description] else { return invalid("no program or library") }
         let options = SimulationOptions(mode: executionMode, batch: batch, fusion: fusion,
                                         optimizer: Optimizer(rawValue: optimizer.description) ?? .sgd)
+        var allocation: [Int] = []
+        if let objective = spec.allocation {
+            // The point's budgets split among the buffers as `simdit optimize` would (default granules).
+            let sram = ResourceSpace.sramBits(architecture), bandwidth = ResourceSpace.bandwidthBits(architecture)
+            let space: ResourceSpace
+            do {
+                space = try ResourceSpace(base: architecture, sramBudgetBits: sram,
+                                          sramGranuleBits: Optimize.defaultGranule(sram, unit: 8192, parts: 64),
+                                          bandwidthBudget: bandwidth,
+                                          portGranuleBits: Optimize.defaultGranule(bandwidth, unit: 8, parts: 32),
+                                          minimumBits: ResourceSpace.minimumBits(for: program, on: architecture), axiPorts: false)
+            } catch {
+                return invalid("allocation: " + (error.problems.first.map { "\($0)" } ?? "no space"))
+            }
+            guard let found = AllocationSearch.run(space: space, program: program, options: options, objective: objective,
+                                                   library: objective == .cycles ? nil : library) else {
+                return invalid("allocation: no valid split simulates")
+            }
+            architecture = space.architecture(found.best)
+            allocation = SweepSpec.allocatedFields.compactMap { key in
+                ArchitectureFile.fields.first { $0.keyPath == key }.map { architecture[keyPath: $0.property] }
+            }
+        }
         let result: NetworkResult
         do {
             result = try Simulator.run(program, on: architecture, options: options)
@@ -180,7 +205,8 @@ struct SweepRunner: Sendable {
             case .energyDelayProduct: energy * 1e-12 * runtime
             }
         }
-        return Row(position: position, index: index, values: values, valid: true, reason: nil, metrics: metrics)
+        return Row(position: position, index: index, values: values, valid: true, reason: nil, metrics: metrics,
+                   allocation: allocation)
     }
 
     // MARK: Output
@@ -213,6 +239,11 @@ struct SweepRunner: Sendable {
         if let reason = row.reason { members.append(("reason", .string(reason))) }
         for metric in SweepSpec.Metric.allCases {
             members.append((metric.rawValue, row.metric(metric).map(JSONValue.number) ?? .null))
+        }
+        if spec.allocation != nil {
+            for (slot, key) in SweepSpec.allocatedFields.enumerated() {
+                members.append(("allocated." + key, slot < row.allocation.count ? .integer(row.allocation[slot]) : .null))
+            }
         }
         if let feasible { members.append(("feasible", .bool(feasible))) }
         if let pareto { members.append(("pareto", .bool(pareto))) }
@@ -280,13 +311,17 @@ struct SweepRunner: Sendable {
                 out += object(row, feasible: feasible(row), pareto: flag).compactText() + "\n"
             }
         case .csv:
+            let allocated = spec.allocation == nil ? [] : SweepSpec.allocatedFields.map { "allocated." + $0 }
             let header = ["point", "index"] + spec.axes.map(\.key) + ["valid", "reason"]
-                + SweepSpec.Metric.allCases.map(\.rawValue) + ["feasible", "pareto"]
+                + SweepSpec.Metric.allCases.map(\.rawValue) + allocated + ["feasible", "pareto"]
             out += header.joined(separator: ",") + "\n"
             for (row, flag) in zip(rows, flags) where !paretoOnly || flag {
                 var cells = [String(row.position), String(row.index)] + row.values.map { SimulationReport.csvField($0.description) }
                 cells += [String(row.valid), SimulationReport.csvField(row.reason ?? "")]
                 cells += SweepSpec.Metric.allCases.map { row.metric($0).map(JSONValue.format) ?? "" }
+                if spec.allocation != nil {
+                    cells += SweepSpec.allocatedFields.indices.map { $0 < row.allocation.count ? String(row.allocation[$0]) : "" }
+                }
                 cells += [String(feasible(row)), String(flag)]
                 out += cells.joined(separator: ",") + "\n"
             }
@@ -368,8 +403,10 @@ struct SweepRunner: Sendable {
         }
         let metrics = valid ? SweepSpec.Metric.allCases.compactMap { object[$0.rawValue]?.double } : []
         guard !valid || metrics.count == SweepSpec.Metric.allCases.count else { return nil }
+        let allocation = spec.allocation == nil || !valid ? [] : SweepSpec.allocatedFields.compactMap { object["allocated." + $0]?.int }
+        guard spec.allocation == nil || !valid || allocation.count == SweepSpec.allocatedFields.count else { return nil }
         return Row(position: position, index: index, values: values, valid: valid, reason: object["reason"]?.string,
-                   metrics: metrics)
+                   metrics: metrics, allocation: allocation)
     }
 
     /// A row as a journal line: what the output has, without feasibility and the front.

@@ -120,6 +120,39 @@ struct SweepTests {
         #expect(one.standardOutput.split(separator: "\n").count == 65)
     }
 
+    /// With 'allocate', each point's SRAM and bandwidth are split by the allocation optimizer: the
+    /// split is reported, spends no more than the point's budgets, and is no slower than the point
+    /// as written when the split as written is in the search space.
+    @Test func theAllocationOptimizerRunsPerPoint() throws {
+        let directory = try temporaryDirectory()
+        let body = "version: 1\nbase: genesys-inference-08\nnetwork: resnet18\naxes:\n  systolic_array.rows: [16, 32]\n"
+        let plain = try write(body, "plain.yaml", in: directory)
+        let allocated = try write(body + "allocate: cycles\n", "allocated.yaml", in: directory)
+        func rows(_ spec: String) throws -> [[String: Any]] {
+            let run = try SimDIT.run(["sweep", spec])
+            #expect(run.status == 0, "\(run.standardError)")
+            return try run.standardOutput.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        let before = try rows(plain), after = try rows(allocated)
+        #expect(before.count == 2 && after.count == 2)
+        for (written, split) in zip(before, after) {
+            let sram = ["ibuf", "wbuf", "bbuf"].map { split["allocated.buffers.\($0)_capacity_bits"] as? Int ?? -1 }.reduce(0, +)
+                + 2 * (split["allocated.buffers.obuf_capacity_bits"] as? Int ?? -1) + 2 * (split["allocated.buffers.vmem_capacity_bits"] as? Int ?? -1)
+            let ports = ["ibuf", "parambuf", "obuf", "simd"].map { split["allocated.dram_bandwidth.\($0)_bits_per_cycle"] as? Int ?? -1 }.reduce(0, +)
+            // genesys-inference-08: 1,928 KiB of SRAM (OBUF and VMEM counted twice) and 1,024 bits/cycle.
+            #expect(sram > 0 && sram <= 1928 * 8192, "\(sram)")
+            #expect(ports > 0 && ports <= 1024, "\(ports)")
+            let cyclesWritten = try #require(written["cycles"] as? Double), cyclesSplit = try #require(split["cycles"] as? Double)
+            #expect(cyclesSplit <= cyclesWritten * 1.000001, "\(cyclesSplit) vs \(cyclesWritten)")
+        }
+        let bad = try write(body + "allocate: speed\n", "bad.yaml", in: directory)
+        let run = try SimDIT.run(["sweep", bad])
+        #expect(run.status == 1 && run.standardError.contains("\(bad):6:11: error: 'allocate' must be cycles, energy or edp"),
+                "\(run.standardError)")
+    }
+
     /// A sweep larger than --max-points is refused at the file's size-setting key; a Latin hypercube
     /// asking for more points than the grid has evaluates the grid's cells.
     @Test func sweepSizeIsBounded() throws {

@@ -117,6 +117,15 @@ public struct SweepSpec: Sendable {
     public var sampling: SweepSampling
     public var constraints: [Constraint]
     public var objectives: [Metric]
+    /// When set, each point's SRAM and DRAM bandwidth are first split among the buffers by the
+    /// allocation optimizer (`simdit optimize`) for this objective, and the point is the split found.
+    public var allocation: AllocationObjective? = nil
+
+    /// The fields the allocation optimizer sets, reported per point when it runs.
+    public static let allocatedFields = ["buffers.ibuf_capacity_bits", "buffers.wbuf_capacity_bits", "buffers.obuf_capacity_bits",
+                                         "buffers.bbuf_capacity_bits", "buffers.vmem_capacity_bits",
+                                         "dram_bandwidth.ibuf_bits_per_cycle", "dram_bandwidth.parambuf_bits_per_cycle",
+                                         "dram_bandwidth.obuf_bits_per_cycle", "dram_bandwidth.simd_bits_per_cycle"]
 
     /// The grid's size (saturating).
     public var gridPoints: Int {
@@ -143,7 +152,7 @@ public struct SweepSpec: Sendable {
 
 public enum SweepFile {
     static let settingKeys = ["network", "mode", "batch", "fusion", "optimizer", "technology"]
-    static let topLevelKeys = ["version", "name", "description", "base", "axes", "sample", "constraints", "objectives"]
+    static let topLevelKeys = ["version", "name", "description", "base", "axes", "sample", "constraints", "objectives", "allocate"]
         + settingKeys
 
     /// Reads and validates a sweep file; every problem is a positioned diagnostic.
@@ -209,6 +218,15 @@ public enum SweepFile {
         guard !document.hasErrors, let base else { return .failure(DiagnosticError(document.diagnostics)) }
         var spec = SweepSpec(file: document.file, base: base, axes: axes, sampling: sampling, constraints: constraints,
                              objectives: objectives)
+        if let objective = root.string("allocate") {
+            if let parsed = AllocationObjective(rawValue: objective) {
+                spec.allocation = parsed
+            } else {
+                document.error("'allocate' must be cycles, energy or edp (the allocation optimizer's objective), got '\(objective)'",
+                               at: root.value("allocate"), keyPath: "allocate")
+                return .failure(DiagnosticError(document.diagnostics))
+            }
+        }
         if let mark = (root.value("sample") ?? root.value("axes"))?.mark {
             spec.sizePosition = SourcePosition(line: mark.line, column: mark.column)
         }
