@@ -79,13 +79,14 @@ struct Sweep: ParsableCommand {
         func run() throws {
             var spec = try resolved(SweepFile.read(YAMLDocument.load(path: self.spec)))
             if let pareto, let objectives = SweepRunner.parseObjectives(pareto) { spec.objectives = objectives }
-            let runner = try SweepRunner(spec: spec)
-            let shard = shard.flatMap(SweepRunner.parseShard) ?? (0, 1)
-            guard runner.gridIndices.count <= maxPoints else {
-                throw fail([Diagnostic("the sweep has \(runner.gridIndices.count) points, more than --max-points \(maxPoints): "
+            let points = spec.pointCount
+            guard points <= maxPoints else {
+                throw fail([Diagnostic("the sweep has \(points) points, more than --max-points \(maxPoints): "
                                        + "sample it or narrow the axes, or raise --max-points", file: spec.file,
                                        line: spec.sizePosition.line, column: spec.sizePosition.column)])
             }
+            let runner = try SweepRunner(spec: spec)
+            let shard = shard.flatMap(SweepRunner.parseShard) ?? (0, 1)
             let positions = runner.positions(shard: shard)
             let journal = output.map { $0 + ".journal" }
             var rows = [SweepRunner.Row?](repeating: nil, count: positions.count)
@@ -159,7 +160,7 @@ struct Sweep: ParsableCommand {
             var seen = Set<Int>()
             for shard in shards {
                 let parsed = try runner.readOutput(shard)
-                for row in parsed where seen.insert(row.index).inserted { rows.append(row) }
+                for row in parsed where seen.insert(row.position).inserted { rows.append(row) }
             }
             rows.sort { $0.position < $1.position }
             let text = runner.render(rows, format: format, paretoOnly: paretoOnly)

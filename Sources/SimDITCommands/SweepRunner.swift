@@ -149,9 +149,6 @@ struct SweepRunner: Sendable {
         func invalid(_ reason: String) -> Row {
             Row(position: position, index: index, values: values, valid: false, reason: reason, metrics: [])
         }
-        var violations = architecture.systolicCapacityViolations
-        if let vmem = architecture.vectorMemoryViolation(for: .elementwise) { violations.append(vmem) }
-        if let first = violations.first { return invalid(first.description) }
         guard let program = programs[Self.programKey(network, mode, optimizer)],
               let library = technologies[technology.description] else { return invalid("no program or library") }
         let options = SimulationOptions(mode: executionMode, batch: batch, fusion: fusion,
@@ -345,9 +342,8 @@ struct SweepRunner: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw fail([Diagnostic("cannot read the journal", file: path)])
         }
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        let whole = data.last == UInt8(ascii: "\n") ? lines.count - 1 : lines.count - 1
-        lines = Array(lines.prefix(whole))
+        // The last piece is empty after a final newline, or a partial line an interrupted write left.
+        let lines = Array(data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast())
         guard let first = lines.first, String(decoding: first, as: UTF8.self) == header else {
             throw fail([Diagnostic("the journal belongs to another sweep file, shard or sampling: remove it or run without --resume",
                                    file: path, line: 1, column: 1)])

@@ -109,6 +109,28 @@ struct SweepTests {
         }
     }
 
+    /// A Latin hypercube can pick one grid cell twice: the merged shards keep both points.
+    @Test func mergeKeepsRepeatedCells() throws {
+        let directory = try temporaryDirectory()
+        // Seed 4 picks one of the six cells twice among its four points.
+        let spec = try write("version: 1\nbase: genesys-inference-08\nnetwork: resnet18\naxes:\n  systolic_array.rows: [16, 32]\n"
+                             + "  systolic_array.columns: [16, 32, 64]\nsample: {method: latin_hypercube, points: 4, seed: 4}\n",
+                             "lhs.yaml", in: directory)
+        let whole = try SimDIT.run(["sweep", spec])
+        let indices = whole.standardOutput.split(separator: "\n").compactMap { line in
+            line.split(separator: ",").first { $0.hasPrefix("\"index\":") }
+        }
+        #expect(indices.count == 4 && Set(indices).count == 3, "a repeated cell: \(indices)")
+        var shards: [String] = []
+        for i in 0..<2 {
+            let path = directory.appendingPathComponent("s\(i).jsonl").path
+            #expect(try SimDIT.run(["sweep", spec, "--shard", "\(i)/2", "--output", path]).status == 0)
+            shards.append(path)
+        }
+        let merged = try SimDIT.run(["sweep", "merge", "--spec", spec] + shards)
+        #expect(merged.standardOutput == whole.standardOutput)
+    }
+
     @Test func everyThreadCountGivesTheSameOutput() throws {
         let directory = try temporaryDirectory()
         let spec = try write(Self.example.replacingOccurrences(of: "objectives: [cycles, energy_pj, area_mm2]",

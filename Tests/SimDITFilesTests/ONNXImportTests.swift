@@ -172,6 +172,27 @@ struct ONNXImportTests {
         #expect(names == ["conv", "max_pool"])   // both Pad nodes folded
     }
 
+    /// Nodes missing inputs they need are diagnosed, never a trap; a Clip with one bound imports and
+    /// its `networks show` file reads back.
+    @Test func nodesMissingInputsAreDiagnosed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simdit-onnx-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try ONNXTestData.runPython("malformed.py", [directory.path])
+        for name in ["matmul_one_input", "gemm_no_weights", "conv_without_weights", "mul_one_input"] {
+            let path = directory.appendingPathComponent(name + ".onnx").path
+            guard case .failure(let error) = ONNXFile.read(path: path) else {
+                Issue.record("\(name) imported")
+                continue
+            }
+            #expect(error.diagnostics.allSatisfy { $0.file == path && $0.message.contains("node") }, "\(name): \(error)")
+        }
+        let clip = try load(directory.appendingPathComponent("clip_lower_only.onnx").path)
+        let text = NetworkFile.render(clip)
+        #expect(text.contains("min: 0.5") && !text.contains("inf"))
+        let again = try NetworkFile.read(YAMLDocument(text: text, file: "clip.yaml")).get().network
+        #expect(again.layers.map(\.kind) == clip.layers.map(\.kind))
+    }
+
     @Test func malformedFilesAreDiagnosed() throws {
         let garbage = ONNXFile.read(data: Data([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), file: "bad.onnx")
         guard case .failure(let error) = garbage else { Issue.record("garbage imported"); return }

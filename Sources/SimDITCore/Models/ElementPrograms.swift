@@ -31,10 +31,12 @@ struct ElementProgram {
     }
 
     /// Runs the program over a 4-D tensor with the element-wise tiler (§3.2): the §6.7 counts.
-    /// `inputTileScale` widens each input tile (a halo of neighbouring channels).
-    func evaluate(_ d: SIMDDimensions, _ context: EvaluationContext, inputTileScale: Double = 1) -> OperationEvaluation? {
+    /// `inputTileScale` widens each input tile (a halo of neighbouring channels), given the tile.
+    func evaluate(_ d: SIMDDimensions, _ context: EvaluationContext,
+                  inputTileScale: (SIMDTile) -> Double = { _ in 1 }) -> OperationEvaluation? {
         let hw = context.hw
         guard let tile = SIMDTiler.tile(.elementwise, d, hw) else { return nil }
+        let inputTileScale = inputTileScale(tile)
         let tiles = SIMDModels.tileCount(d, tile)
         let full = d.batch * d.height * d.width * d.channels
         let steps = TrainingSIMDModels.ElementSteps(

@@ -132,15 +132,7 @@ enum TrainingSIMDModels {
         c.sram.instructionBits = ceil(ceil(s.outputTile / m) * s.steps * s.tiles) * 32
         let outputElements = s.outputTile * s.tiles
         if let perElement = s.operationsPerElement {
-            c.simdOperations.add = perElement.add * outputElements
-            c.simdOperations.subtract = perElement.subtract * outputElements
-            c.simdOperations.multiply = perElement.multiply * outputElements
-            c.simdOperations.inverseSquareRoot = perElement.inverseSquareRoot * outputElements
-            c.simdOperations.max = perElement.max * outputElements
-            c.simdOperations.divide = perElement.divide * outputElements
-            c.simdOperations.exponent = perElement.exponent * outputElements
-            c.simdOperations.conditionalMove = perElement.conditionalMove * outputElements
-            c.simdOperations.elementSteps = perElement.elementSteps * outputElements
+            c.simdOperations = perElement.scaled(by: outputElements)
         } else {
             c.simdOperations.elementSteps = outputElements * s.steps
         }

@@ -138,8 +138,6 @@ struct ActivationGradientModel: OperationModel {
     var simdTiler: SIMDTilerKind? { .elementwise }
 
     func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
-        var unfused = context
-        unfused.fused = false
-        return op.function.gradientProgram.evaluate(SIMDDimensions(op.tensor, context), unfused)
+        op.function.gradientProgram.evaluate(SIMDDimensions(op.tensor, context), context)
     }
 }

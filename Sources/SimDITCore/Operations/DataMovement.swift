@@ -174,8 +174,6 @@ struct PermuteModel: OperationModel {
     var simdTiler: SIMDTilerKind? { .elementwise }
 
     func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
-        var unfused = context
-        unfused.fused = false
-        return ElementProgram { $0.elementSteps = 1 }.evaluate(SIMDDimensions(tensor, context), unfused)
+        ElementProgram { $0.elementSteps = 1 }.evaluate(SIMDDimensions(tensor, context), context)
     }
 }

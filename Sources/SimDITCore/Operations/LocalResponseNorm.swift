@@ -55,11 +55,8 @@ struct LRNModel: OperationModel {
         let program = gradient
             ? ElementProgram(inputs: 3) { $0.multiply = 5; $0.add = n; $0.exponent = 2; $0.divide = 1; $0.subtract = 1 }
             : ElementProgram { $0.multiply = 4; $0.add = n; $0.exponent = 2 }
-        var unfused = context
-        unfused.fused = false
-        let d = SIMDDimensions(op.tensor, context)
-        guard let tile = SIMDTiler.tile(.elementwise, d, context.hw) else { return nil }
-        let halo = (tile.channels + n - 1) / tile.channels
-        return program.evaluate(d, unfused, inputTileScale: halo)
+        // Never fused (it accepts no producer): each channel tile also reads its n − 1 neighbours.
+        return program.evaluate(SIMDDimensions(op.tensor, context), context,
+                                inputTileScale: { tile in (tile.channels + n - 1) / tile.channels })
     }
 }

@@ -196,7 +196,7 @@ struct PoolGradientModel: OperationModel {
         let hw = context.hw
         let d = SIMDDimensions(op, context)
         guard let tile = SIMDTiler.tile(isMax ? .maxPoolGradient : .pool, d, hw) else {
-            return op.outputHeight == 1 && op.outputWidth == 1 ? streamedGlobalGradient(context) : nil
+            return kind == .globalAverage || kind == .globalMax ? streamedGlobalGradient(context) : nil
         }
         if !isMax {
             // §3.2: the produced input gradient and the gradient plus one lane vector must fit.

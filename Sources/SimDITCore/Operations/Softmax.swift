@@ -75,9 +75,7 @@ struct SoftmaxGradientModel: OperationModel {
 
     func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
         let tensor = ElementwiseOp(channels: op.classes, height: op.rowsPerSample, width: 1)
-        var unfused = context
-        unfused.fused = false
         return ElementProgram(inputs: 2) { $0.multiply = 2; $0.add = 1; $0.subtract = 1 }
-            .evaluate(SIMDDimensions(tensor, context), unfused)
+            .evaluate(SIMDDimensions(tensor, context), context)
     }
 }

@@ -126,6 +126,21 @@ public struct SIMDOperations: Sendable, Hashable {
     public init() {}
 
     /// The published "Op count": multi-cycle ops weighted by their latency (§6.0, quirk Q7).
+    /// Every count multiplied by `factor`.
+    public func scaled(by factor: Double) -> SIMDOperations {
+        var s = SIMDOperations()
+        s.max = max * factor
+        s.add = add * factor
+        s.subtract = subtract * factor
+        s.multiply = multiply * factor
+        s.divide = divide * factor
+        s.exponent = exponent * factor
+        s.inverseSquareRoot = inverseSquareRoot * factor
+        s.conditionalMove = conditionalMove * factor
+        s.elementSteps = elementSteps * factor
+        return s
+    }
+
     public func latencyWeightedCount(_ latencies: SIMDLatencies) -> Double {
         max + add + subtract + multiply + elementSteps
             + divide * latencies.divide + exponent * latencies.exponent
@@ -223,16 +238,7 @@ extension Counts {
         c.macs *= factor
         c.usefulMACs *= factor
         c.ops *= factor
-        let s = c.simdOperations
-        c.simdOperations.max = s.max * factor
-        c.simdOperations.add = s.add * factor
-        c.simdOperations.subtract = s.subtract * factor
-        c.simdOperations.multiply = s.multiply * factor
-        c.simdOperations.divide = s.divide * factor
-        c.simdOperations.exponent = s.exponent * factor
-        c.simdOperations.inverseSquareRoot = s.inverseSquareRoot * factor
-        c.simdOperations.conditionalMove = s.conditionalMove * factor
-        c.simdOperations.elementSteps = s.elementSteps * factor
+        c.simdOperations = simdOperations.scaled(by: factor)
         return c
     }
 }

@@ -97,7 +97,7 @@ public enum Simulator {
                 issues.append(.noTile(layer: entries[index].name, operation: traits.name))
                 continue
             }
-            total += evaluation.counts
+            total = total + evaluation.counts   // an assignment, as in AllocationSearch (a 6.3 optimizer issue with +=)
             layers.append(LayerResult(
                 index: index, name: entries[index].name, operation: traits.name, unit: unit,
                 category: traits.category, tile: evaluation.tile, fused: fusedFlags[index],

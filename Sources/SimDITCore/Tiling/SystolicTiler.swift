@@ -81,16 +81,10 @@ enum SystolicTiler {
 
         // 1. Kernel: shrink to ⌈K/i⌉, i = 1, 2, …, until one N×M block of it fits WBUF and IBUF
         // (the first such i, by bisection: the block only shrinks as i grows; nil if 1×1 does not fit).
-        func kernelFits(_ kw: Double, _ kh: Double) -> Bool { kw * kh * n * m * bwW <= w2 && kw * kh * n * bwA <= i2 }
-        var kw = d.kernelWidth, kh = d.kernelHeight
-        if !kernelFits(kw, kh) {
-            let largest = Swift.min(Swift.max(d.kernelWidth, d.kernelHeight), 0x1p62)
-            guard largest >= 1, kernelFits(1, 1), let divisor = TileSearch.firstIndex(in: 2..<(Int(largest) + 1), where: {
-                kernelFits(ceil(d.kernelWidth / Double($0)), ceil(d.kernelHeight / Double($0)))
-            }) else { return nil }
-            kw = ceil(d.kernelWidth / Double(divisor))
-            kh = ceil(d.kernelHeight / Double(divisor))
-        }
+        // That is the non-integral spatial search over the kernel's sides.
+        guard let (kw, kh) = TileSearch.spatial(d.kernelWidth, d.kernelHeight, integral: false, fits: { kw, kh in
+            kw * kh * n * m * bwW <= w2 && kw * kh * n * bwA <= i2
+        }) else { return nil }
         // 2. Input channels have priority over spatial size (1×1 spatial footprint in IBUF).
         let ic = TileSearch.grow(n, cap: d.inputChannels) { ic in
             kw * kh * ic * m * bwW <= w2 && kw * kh * ic * bwA <= i2

@@ -240,8 +240,4 @@ extension Network {
         return issues.isEmpty ? .success(shapes) : .failure(NetworkError(issues: issues))
     }
 
-    /// `⌊(in + 2·pad − k) / s⌋ + 1`, the output size of a window sliding over a padded input.
-    static func windowOutput(_ size: Int, _ kernel: Int, _ stride: Int, _ padding: Int) -> Int {
-        Window.outputSize(size, kernel: kernel, stride: stride, padBegin: padding, padEnd: padding)
-    }
 }

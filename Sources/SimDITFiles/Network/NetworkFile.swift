@@ -25,8 +25,11 @@ public enum NetworkFile {
                   read: { _ in .batchNorm }),
         LayerType(type: "relu", keys: [], summary: "rectified linear unit, max(x, 0)", read: { _ in .relu }),
         LayerType(type: "relu6", keys: [], summary: "min(max(x, 0), 6)", read: { _ in .activation(.clip(lower: 0, upper: 6)) }),
-        LayerType(type: "clip", keys: ["min", "max"], summary: "min(max(x, min), max)", read: { map in
-            guard let lower = map.number("min", required: true), let upper = map.number("max", required: true) else { return nil }
+        LayerType(type: "clip", keys: ["min", "max"], summary: "min(max(x, min), max) (no bound where one is left out)",
+                  read: { map in
+            let lower = map.value("min") == nil ? -Double.infinity : map.number("min")
+            let upper = map.value("max") == nil ? Double.infinity : map.number("max")
+            guard let lower, let upper else { return nil }
             return .activation(.clip(lower: lower, upper: upper))
         }),
         LayerType(type: "leaky_relu", keys: ["alpha"], summary: "x if x ≥ 0 else alpha·x (alpha 0.01)", read: { map in
@@ -333,7 +336,8 @@ public enum NetworkFile {
             return ["in_features: \(inputs)", "out_features: \(outputs)", "bias: \(bias)"]
         case .activation(let function):
             switch function {
-            case .clip(let lower, let upper) where !(lower == 0 && upper == 6): return ["min: \(number(lower))", "max: \(number(upper))"]
+            case .clip(let lower, let upper) where !(lower == 0 && upper == 6):
+                return (lower.isFinite ? ["min: \(number(lower))"] : []) + (upper.isFinite ? ["max: \(number(upper))"] : [])
             case .leakyRelu(let alpha): return ["alpha: \(number(alpha))"]
             case .hardSigmoid(let alpha, let beta): return ["alpha: \(number(alpha))", "beta: \(number(beta))"]
             case .relu, .clip, .sigmoid, .tanh, .hardSwish, .swish, .scale, .shift: return []

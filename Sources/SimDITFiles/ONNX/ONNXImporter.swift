@@ -694,7 +694,7 @@ private struct Importer {
 
     mutating func importGemm(_ index: Int, _ a: ONNXAttributes, _ x: (dims: [Int], layer: String)) {
         let node = model.graph.node[index]
-        guard activation(node.input[0]) != nil, (a.int("transA") ?? 0) == 0 else {
+        guard !node.input.isEmpty, activation(node.input[0]) != nil, (a.int("transA") ?? 0) == 0 else {
             return fail("the first operand must be the activation, not transposed", node: index)
         }
         guard x.dims.count == 1 else { return fail("Gemm needs a 2-D input (N × features), got per-sample \(x.dims)", node: index) }
@@ -712,7 +712,7 @@ private struct Importer {
 
     mutating func importMatMul(_ index: Int, _ x: (dims: [Int], layer: String)) {
         let node = model.graph.node[index]
-        guard activation(node.input[0]) != nil, let b = constant(node.input[1])?.dims, b.count == 2 else {
+        guard node.input.count >= 2, activation(node.input[0]) != nil, let b = constant(node.input[1])?.dims, b.count == 2 else {
             return fail("only an activation times a 2-D constant (a fully-connected layer) is supported", node: index)
         }
         guard let features = x.dims.last, b[0] == features else {

@@ -132,6 +132,14 @@ public struct SweepSpec: Sendable {
         axes.reduce(1) { $0.multipliedReportingOverflow(by: $1.values.count).overflow ? Int.max : $0 * $1.values.count }
     }
 
+    /// The points the sweep evaluates: the grid's, or the sample's (at most the grid's).
+    public var pointCount: Int {
+        switch sampling {
+        case .grid: gridPoints
+        case .random(let points, _), .latinHypercube(let points, _): min(points, gridPoints)
+        }
+    }
+
     /// The axes' value indices of a grid index (mixed radix, the last axis fastest).
     public func valueIndices(of gridIndex: Int) -> [Int] {
         var rest = gridIndex
