@@ -67,7 +67,9 @@ struct Sweep: ParsableCommand {
         func validate() throws {
             try checkRange("--jobs", jobs, 1...256)
             try checkRange("--max-points", maxPoints, 1...SweepSpec.maximumPoints)
-            if resume && output == nil { throw ValidationError("--resume needs --output (the journal is OUTPUT.journal)") }
+            if resume && (output == nil || output == "-" || output == "/dev/stdout") {
+                throw ValidationError("--resume needs --output FILE (the journal is FILE.journal)")
+            }
             if let shard, SweepRunner.parseShard(shard) == nil {
                 throw ValidationError("--shard must be i/n with 0 ≤ i < n ≤ 1,000,000, got '\(shard)'")
             }
@@ -88,7 +90,9 @@ struct Sweep: ParsableCommand {
             let runner = try SweepRunner(spec: spec)
             let shard = shard.flatMap(SweepRunner.parseShard) ?? (0, 1)
             let positions = runner.positions(shard: shard)
-            let journal = output.map { $0 + ".journal" }
+            // Standard output keeps no journal (there is no file to resume into).
+            let toFile = output.map { $0 != "-" && $0 != "/dev/stdout" } ?? false
+            let journal = toFile ? output.map { $0 + ".journal" } : nil
             var rows = [SweepRunner.Row?](repeating: nil, count: positions.count)
             let header = runner.journalHeader(shard: shard, points: positions.count)
             if let journal {
