@@ -101,7 +101,17 @@ struct Optimize: ParsableCommand {
                 portGranuleBits: portGranule, minimumBits: ResourceSpace.minimumBits(for: program, on: architecture),
                 axiPorts: emitRtl != nil)
         } catch {
-            throw fail(error.problems.map { Diagnostic("\($0)", file: "<command line>", notes: Self.notes(for: $0)) })
+            // A budget the options did not give is the architecture's: its problems are the file's.
+            throw fail(error.problems.map { problem in
+                let sram = problem.concernsSRAM
+                if base.file != nil, (sram && sramBudgetKib == nil && sramGranularityKib == nil)
+                    || (!sram && bandwidthBudget == nil && bandwidthGranularity == nil) {
+                    let key = sram ? "buffers.ibuf_capacity_bits" : "dram_bandwidth.ibuf_bits_per_cycle"
+                    return base.diagnostic("\(problem) (the architecture's total \(sram ? "SRAM" : "bandwidth"))", keyPath: key,
+                                           notes: Self.notes(for: problem))
+                }
+                return Diagnostic("\(problem)", file: "<command line>", notes: Self.notes(for: problem))
+            })
         }
         let size = AllocationSearch.spaceSize(space)
         var standardError = FileHandle.standardError

@@ -26,6 +26,16 @@ struct HardeningTests {
         #expect(run.standardError.contains("'\(key)' must be a whole number from 1 to"), "\(run.standardError)")
     }
 
+    /// Budgets taken from the architecture file are the file's problems: an odd port total is
+    /// reported at the file (found by the fuzz suite, seed 77).
+    @Test func architectureBudgetProblemsArePositioned() throws {
+        let path = try architecture(replacing: "ibuf_bits_per_cycle", with: "130")
+        let run = try SimDIT.run(["optimize", "--arch", path, "--network", "resnet18"])
+        #expect(run.status == 1)
+        #expect(run.standardError.hasPrefix("\(path):") && run.standardError.contains("is not a multiple of its granularity"),
+                "\(run.standardError)")
+    }
+
     @Test func extremeOptionsAreRangeErrors() throws {
         for arguments in [["optimize", "--sram-budget-kib", "1125899906842624"], ["optimize", "--sram-granularity-kib", "1125899906842624"],
                           ["optimize", "--bandwidth-budget", "1000000000"], ["bench", "--repetitions", "9223372036854775807"],

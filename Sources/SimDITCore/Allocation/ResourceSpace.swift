@@ -107,6 +107,14 @@ public struct ResourceSpace: Sendable {
         /// More granules than the search explores (`maximumGranules`): a coarser granularity is needed.
         case tooFine(what: String, granules: Int, coarsest: Int)
 
+        /// Whether the problem is about the SRAM budget (else the bandwidth budget).
+        public var concernsSRAM: Bool {
+            switch self {
+            case .notMultiple(let what, _, _), .tooSmall(let what, _, _), .tooFine(let what, _, _): what == "SRAM"
+            case .granuleNotBanked: true
+            }
+        }
+
         /// An amount of SRAM in KiB when whole (the options' unit), else in bits; bandwidth in bits per cycle.
         static func amount(_ what: String, _ bits: Int) -> String {
             guard what == "SRAM" else { return "\(bits) bits per cycle" }
