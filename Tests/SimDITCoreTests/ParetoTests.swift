@@ -10,7 +10,7 @@ struct ParetoTests {
 
     @Test(arguments: [1, 2, 3, 4])
     func equalsTheBruteForce(dimensions: Int) {
-        var generator = SeededGenerator(seed: UInt64(dimensions) * 7919)
+        var generator = Random(seed: UInt64(dimensions) * 7919)
         for round in 0..<60 {
             let count = Int.random(in: 1...200, using: &generator)
             // Few distinct values, so ties and duplicates are common.

@@ -337,8 +337,9 @@ public enum AllocationSearch {
     }
 }
 
-/// A deterministic generator (SplitMix64) for the random starts and for tests' stimulus.
-public struct Random: Sendable {
+/// A deterministic generator (SplitMix64) for the random starts, the sweeps' samples and tests'
+/// stimulus: the same seed gives the same sequence on every machine.
+public struct Random: Sendable, RandomNumberGenerator {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {

@@ -57,21 +57,6 @@ public enum Pareto {
     }
 }
 
-/// A small seeded generator (SplitMix64): the same seed gives the same sequence on every machine.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Which points of a grid a sweep evaluates: all, a random sample, or a Latin hypercube.
 public enum SweepSampling: Sendable, Hashable {
     case grid
@@ -90,7 +75,7 @@ public enum SweepSampling: Sendable, Hashable {
         case .grid:
             return Array(0..<total)
         case .random(let points, let seed):
-            var generator = SeededGenerator(seed: seed)
+            var generator = Random(seed: seed)
             guard points < total else { return Array(0..<total) }
             // Floyd's algorithm: `points` distinct values, work proportional to `points`.
             var chosen = Set<Int>()
@@ -102,7 +87,7 @@ public enum SweepSampling: Sendable, Hashable {
         case .latinHypercube(let requested, let seed):
             // More points than the grid has would only repeat cells.
             let points = Swift.min(requested, total)
-            var generator = SeededGenerator(seed: seed)
+            var generator = Random(seed: seed)
             var columns: [[Int]] = []
             for size in sizes {
                 // Stratum s of `points` maps to value ⌊s·size/points⌋; strata shuffled per axis.
