@@ -1,0 +1,122 @@
+/// A systolic array's dataflow: which operand stays in the PEs while the others stream through.
+public enum Dataflow: String, Sendable, Hashable, CaseIterable {
+    /// Output stationary: each PE accumulates one output; inputs and weights stream.
+    case outputStationary = "os"
+    /// Weight stationary: each PE holds one weight (GeneSys, the published model).
+    case weightStationary = "ws"
+    /// Input stationary: each PE holds one input; weights stream.
+    case inputStationary = "is"
+}
+
+/// One layer as SCALE-Sim describes it: an ifmap `H×W×C`, `M` filters of `R×S`, a stride, no
+/// padding. A GEMM `M×K · K×N` is the layer with ifmap `M×K`, filter `1×K`, `C = 1`, `N` filters.
+public struct ScaleSimLayer: Sendable, Hashable {
+    public var name: String
+    public var ifmapHeight: Int
+    public var ifmapWidth: Int
+    public var filterHeight: Int
+    public var filterWidth: Int
+    public var channels: Int
+    public var filters: Int
+    public var strideHeight: Int
+    public var strideWidth: Int
+
+    public init(name: String, ifmapHeight: Int, ifmapWidth: Int, filterHeight: Int, filterWidth: Int, channels: Int,
+                filters: Int, strideHeight: Int, strideWidth: Int) {
+        self.name = name
+        self.ifmapHeight = ifmapHeight
+        self.ifmapWidth = ifmapWidth
+        self.filterHeight = filterHeight
+        self.filterWidth = filterWidth
+        self.channels = channels
+        self.filters = filters
+        self.strideHeight = strideHeight
+        self.strideWidth = strideWidth
+    }
+
+    /// A GEMM row `M, N, K`: `M×K` times `K×N`.
+    public static func gemm(name: String, m: Int, n: Int, k: Int) -> ScaleSimLayer {
+        ScaleSimLayer(name: name, ifmapHeight: m, ifmapWidth: k, filterHeight: 1, filterWidth: k, channels: 1, filters: n,
+                      strideHeight: 1, strideWidth: 1)
+    }
+
+    /// `E = Eh·Ew` output pixels, `Eh = ⌈(H − R + s)/s⌉`.
+    var outputPixels: Double {
+        let eh = (ifmapHeight - filterHeight + strideHeight) / strideHeight
+        let ew = (ifmapWidth - filterWidth + strideWidth) / strideWidth
+        return Double(max(eh, 0) * max(ew, 0))
+    }
+
+    /// `K = R·S·C`, the window.
+    var window: Double { Double(filterHeight * filterWidth * channels) }
+
+    /// The ifmap pixels some window touches, per channel: all of them unless the stride skips rows.
+    var touchedIfmapElements: Double {
+        func touched(_ size: Int, _ filter: Int, _ stride: Int) -> Int {
+            let outputs = (size - filter + stride) / stride
+            return outputs <= 0 ? 0 : (stride >= filter ? outputs * filter : (outputs - 1) * stride + filter)
+        }
+        return Double(touched(ifmapHeight, filterHeight, strideHeight) * touched(ifmapWidth, filterWidth, strideWidth) * channels)
+    }
+}
+
+/// SCALE-Sim v2's per-layer results in its own conventions (README, "SCALE-Sim compatibility"):
+/// compute cycles, utilizations and SRAM and DRAM accesses in words, from closed forms.
+public struct ScaleSimLayerReport: Sendable, Hashable {
+    public var totalCycles: Double
+    public var stallCycles: Double
+    public var overallUtilizationPercent: Double
+    public var mappingEfficiencyPercent: Double
+    public var computeUtilizationPercent: Double
+    public var sramIfmapReads: Double
+    public var sramFilterReads: Double
+    public var sramOfmapWrites: Double
+    public var dramIfmapReads: Double
+    public var dramFilterReads: Double
+    public var dramOfmapWrites: Double
+}
+
+/// SCALE-Sim v2's compute model, in closed form. With `Sr × Sc` the operand matrix the array folds
+/// (`E×M` for OS, `K×M` for WS, `K×E` for IS), `T` the streamed dimension (`K`, `E`, `M`), and
+/// `Fr = ⌈Sr/Ra⌉`, `Fc = ⌈Sc/Ca⌉` folds of an `Ra×Ca` array:
+/// - total cycles `Fr·Fc·(T + Ra + Ca − 2) − 1` (OS) or `Fr·Fc·(T + 2Ra + Ca − 2) − 1` (WS, IS): the
+///   index of the last demand row, one short of the count (SCALE-Sim issue #125);
+/// - mapping efficiency `100·Sr·Sc/(Fr·Fc·Ra·Ca)`; compute utilization `MapEff·T/c` with the per-fold
+///   `c = T + Ra + Ca − 2` (OS) or `T + 2Ra + 2Ca − 3` (WS, IS); overall `100·E·M·K/(cycles·Ra·Ca)`;
+/// - SRAM reads: ifmap `Fc·E·K` (OS, WS) or `E·K` (IS); filter `Fr·K·M` (OS), `K·M` (WS), `Fc·K·M`
+///   (IS); ofmap writes `E·M + Fr·Fc·(Ra + Ca)` (OS: SCALE-Sim adds `Ra + Ca` per fold) or `Fr·E·M`;
+/// - DRAM, when each operand fits its SRAM: the ifmap pixels touched, `K·M` filter words, and every
+///   non-empty ofmap write (`E·M` for OS, `Fr·E·M` otherwise). Stalls are 0 (its CALC mode).
+public enum ScaleSimModel {
+    public static func evaluate(_ layer: ScaleSimLayer, rows: Int, columns: Int, dataflow: Dataflow) -> ScaleSimLayerReport {
+        let e = layer.outputPixels, k = layer.window, m = Double(layer.filters)
+        let ra = Double(rows), ca = Double(columns)
+        let (sr, sc, t): (Double, Double, Double) = switch dataflow {
+        case .outputStationary: (e, m, k)
+        case .weightStationary: (k, m, e)
+        case .inputStationary: (k, e, m)
+        }
+        let fr = (sr / ra).rounded(.up), fc = (sc / ca).rounded(.up)
+        let perFold = dataflow == .outputStationary ? t + ra + ca - 2 : t + 2 * ra + ca - 2
+        let cycles = fr * fc * perFold - 1
+        let utilizationFold = dataflow == .outputStationary ? t + ra + ca - 2 : t + 2 * ra + 2 * ca - 3
+        let mapping = fr * fc > 0 ? 100 * sr * sc / (fr * fc * ra * ca) : 0
+        let ofmapWrites = dataflow == .outputStationary ? e * m + fr * fc * (ra + ca) : fr * e * m
+        let filterReads: Double = switch dataflow {
+        case .outputStationary: fr * k * m
+        case .weightStationary: k * m
+        case .inputStationary: fc * k * m
+        }
+        return ScaleSimLayerReport(
+            totalCycles: cycles, stallCycles: 0,
+            overallUtilizationPercent: cycles > 0 ? 100 * e * m * k / (cycles * ra * ca) : 0,
+            mappingEfficiencyPercent: mapping,
+            computeUtilizationPercent: utilizationFold > 0 ? mapping * t / utilizationFold : 0,
+            sramIfmapReads: dataflow == .inputStationary ? e * k : fc * e * k,
+            sramFilterReads: filterReads,
+            sramOfmapWrites: ofmapWrites,
+            dramIfmapReads: layer.touchedIfmapElements,
+            dramFilterReads: k * m,
+            dramOfmapWrites: dataflow == .outputStationary ? e * m : fr * e * m)
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+@testable import SimDITCore
+
+/// SCALE-Sim v2's compute model in closed form, against runs of SCALE-Sim itself: PyPI
+/// `scalesim==2.0.2` (numpy<2), `python -m scalesim.scale -c CFG -t TOPO -p OUT [-i gemm]`, a 32×32
+/// array with 64 kB SRAMs, InterfaceBandwidth = CALC, each dataflow; the numbers below are its
+/// COMPUTE_REPORT.csv and DETAILED_ACCESS_REPORT.csv columns, copied from those runs.
+@Suite("SCALE-Sim model")
+struct ScaleSimModelTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var dataflow: Dataflow
+        var layer: ScaleSimLayer
+        /// Total cycles, SRAM ifmap/filter reads, ofmap writes, mapping efficiency, compute and
+        /// overall utilization (%), DRAM ifmap/filter reads and ofmap writes.
+        var expected: [Double]
+        var testDescription: String { "\(dataflow.rawValue) \(layer.name)" }
+    }
+
+    static let c0 = ScaleSimLayer(name: "c0", ifmapHeight: 16, ifmapWidth: 16, filterHeight: 1, filterWidth: 1, channels: 64,
+                                  filters: 64, strideHeight: 1, strideWidth: 1)
+    static let c1 = ScaleSimLayer(name: "c1", ifmapHeight: 17, ifmapWidth: 17, filterHeight: 3, filterWidth: 3, channels: 8,
+                                  filters: 40, strideHeight: 2, strideWidth: 2)
+    static let c2 = ScaleSimLayer(name: "c2", ifmapHeight: 6, ifmapWidth: 6, filterHeight: 3, filterWidth: 3, channels: 2,
+                                  filters: 8, strideHeight: 1, strideWidth: 1)
+    static let g0 = ScaleSimLayer.gemm(name: "g0", m: 100, n: 70, k: 50)
+
+    static let cases: [Case] = [
+        Case(dataflow: .outputStationary, layer: c0, expected: [2015, 32768, 32768, 17408, 100.000, 50.794, 50.819, 16384, 4096, 16384]),
+        Case(dataflow: .outputStationary, layer: c1, expected: [535, 9216, 5760, 2816, 62.500, 33.582, 33.645, 2312, 2880, 2560]),
+        Case(dataflow: .outputStationary, layer: c2, expected: [79, 288, 144, 192, 12.500, 2.812, 2.848, 72, 144, 128]),
+        Case(dataflow: .weightStationary, layer: c0, expected: [1399, 32768, 4096, 32768, 100.000, 67.192, 73.195, 16384, 4096, 32768]),
+        Case(dataflow: .weightStationary, layer: c1, expected: [947, 9216, 2880, 7680, 46.875, 15.873, 19.007, 2312, 2880, 7680]),
+        Case(dataflow: .weightStationary, layer: c2, expected: [109, 288, 144, 128, 14.062, 1.596, 2.064, 72, 144, 128]),
+        Case(dataflow: .inputStationary, layer: c0, expected: [2527, 16384, 32768, 32768, 100.000, 33.862, 40.522, 16384, 4096, 32768]),
+        Case(dataflow: .inputStationary, layer: c1, expected: [803, 4608, 5760, 7680, 75.000, 18.182, 22.416, 2312, 2880, 7680]),
+        Case(dataflow: .inputStationary, layer: c2, expected: [101, 288, 144, 128, 28.125, 1.692, 2.228, 72, 144, 128]),
+        Case(dataflow: .outputStationary, layer: g0, expected: [1343, 15000, 14000, 7768, 56.966, 25.431, 25.450, 5000, 3500, 7000]),
+        Case(dataflow: .weightStationary, layer: g0, expected: [1163, 15000, 3500, 14000, 56.966, 25.318, 29.389, 5000, 3500, 14000]),
+        Case(dataflow: .inputStationary, layer: g0, expected: [1311, 5000, 14000, 14000, 61.035, 21.910, 26.071, 5000, 3500, 14000]),
+    ]
+
+    @Test(arguments: cases)
+    func matchesScaleSim(_ c: Case) {
+        let r = ScaleSimModel.evaluate(c.layer, rows: 32, columns: 32, dataflow: c.dataflow)
+        let counts = [r.totalCycles, r.sramIfmapReads, r.sramFilterReads, r.sramOfmapWrites]
+        #expect(counts == Array(c.expected[0..<4]))
+        // The percentages as SCALE-Sim rounds them here, to three decimals.
+        for (value, expected) in zip([r.mappingEfficiencyPercent, r.computeUtilizationPercent, r.overallUtilizationPercent],
+                                     c.expected[4..<7]) {
+            #expect(abs(value - expected) < 0.0006, "\(value) vs \(expected)")
+        }
+        #expect([r.dramIfmapReads, r.dramFilterReads, r.dramOfmapWrites] == Array(c.expected[7..<10]))
+        #expect(r.stallCycles == 0)
+    }
+}
