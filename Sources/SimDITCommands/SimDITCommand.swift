@@ -14,7 +14,7 @@ public struct SimDITCommand: ParsableCommand {
             or one training iteration, from the published SimDIT performance model (variant 'simdit').
             """,
         version: "0.1.0",
-        subcommands: [Simulate.self, Optimize.self, Area.self, Calibrate.self, RTL.self, Flow.self, Activity.self, SRAM.self, ImportReport.self, PresetsCommand.self, NetworksCommand.self, Sweep.self, Bench.self]
+        subcommands: [Simulate.self, Optimize.self, Area.self, Calibrate.self, RTL.self, Flow.self, Activity.self, SRAM.self, ImportReport.self, PresetsCommand.self, NetworksCommand.self, Sweep.self, ScaleSimCommand.self, Bench.self]
     )
 
     public init() {}

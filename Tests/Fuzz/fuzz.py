@@ -1,5 +1,5 @@
 """The fuzz suite: mutates every kind of file simdit reads (architecture, network, technology
-library, synthesis report, ONNX model, sweep), and its options, and runs the CLI on each
+library, synthesis report, ONNX model, sweep, SCALE-Sim configuration and topology), and its options, and runs the CLI on each
 case with a time and a memory limit. It fails on a crash (a signal, a trap), a hang, a memory
 blow-up, an unpositioned error about a file, or a partial output file.
 
@@ -134,6 +134,9 @@ class Seeds:
         self.technologies = [open(os.path.join(ROOT, "TechLib/generic-45nm.yaml")).read(),
                              open(os.path.join(ROOT, "TechLib/osu018.yaml")).read()]
         self.reports = [open(os.path.join(ROOT, "TechLib/osu018-reports", name)).read() for name in ("int4.yaml", "int8.yaml")]
+        scalesim = os.path.join(ROOT, "Tests/Fixtures/scalesim")
+        self.scalesim_configs = [open(os.path.join(scalesim, f"cfg_{d}.cfg")).read() for d in ("os", "ws", "is")]
+        self.scalesim_topologies = [open(os.path.join(scalesim, name)).read() for name in ("topo.csv", "gemm.csv")]
         # The sweep seed runs the small seed network (by its absolute path: cases live elsewhere).
         self.sweeps = [open(os.path.join(ROOT, "Tests/Fuzz/seeds/sweep.yaml")).read()
                        .replace("network: fuzz-seed-network", "network: " + os.path.join(ROOT, "Tests/Fuzz/seeds/network.yaml"))]
@@ -155,8 +158,8 @@ class Seeds:
 
 def make_case(index, seeds, rng, directory):
     """A case: (kind, arguments, path of the fuzzed file or None, output path or None)."""
-    kind = rng.choices(["architecture", "network", "technology", "report", "onnx", "sweep", "options"],
-                       weights=[22, 22, 13, 9, 15, 7, 12])[0]
+    kind = rng.choices(["architecture", "network", "technology", "report", "onnx", "sweep", "scalesim", "options"],
+                       weights=[21, 21, 12, 9, 14, 7, 6, 10])[0]
     case_dir = os.path.join(directory, f"case{index}")
     os.makedirs(case_dir, exist_ok=True)
     output = os.path.join(case_dir, "out")
@@ -189,6 +192,23 @@ def make_case(index, seeds, rng, directory):
     if kind == "report":
         path = write("report.yaml", mutate_text(rng.choice(seeds.reports), rng))
         return kind, ["calibrate", "--tech", "generic-45nm", "--report", path, "--output", output], path, output
+    if kind == "scalesim":
+        topology_index = rng.randrange(len(seeds.scalesim_topologies))
+        config = rng.choice(seeds.scalesim_configs)
+        topology = seeds.scalesim_topologies[topology_index]
+        if rng.random() < 0.5:
+            config = mutate_text(config, rng)
+            path = write("config.cfg", config)
+            other = write("topology.csv", topology)
+            command = ["scalesim", "--config", path, "--topology", other]
+        else:
+            topology = mutate_text(topology, rng)
+            path = write("topology.csv", topology)
+            other = write("config.cfg", config)
+            command = ["scalesim", "--config", other, "--topology", path]
+        if topology_index == 1:
+            command.append("--gemm")
+        return kind, command + ["--output", output], path, None
     if kind == "sweep":
         path = write("sweep.yaml", mutate_text(rng.choice(seeds.sweeps), rng))
         # Sweeps evaluate as many points as they ask for: the cap keeps each case within its time limit.
@@ -232,7 +252,7 @@ def judge(kind, command, path, output, status, errors, rss_kib):
             json.load(open(output))
         except ValueError:
             return "incomplete JSON output"
-    if status == 1 and path is not None and kind in ("architecture", "network", "technology", "report", "sweep"):
+    if status == 1 and path is not None and kind in ("architecture", "network", "technology", "report", "sweep", "scalesim"):
         about_file = [line for line in errors.split("\n") if line.startswith(path + ":") and ": error:" in line]
         if about_file and not all(POSITIONED.match(line) for line in about_file):
             return "unpositioned error about the file: " + about_file[0]

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// `simdit scalesim` on SCALE-Sim v2's own inputs against its reports from real runs
+/// (Tests/Fixtures/scalesim/README.md): total cycles, SRAM reads and writes and DRAM accesses
+/// equal; utilizations equal to 1e-9; the headers exact.
+@Suite("simdit scalesim")
+struct ScaleSimCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/scalesim")
+
+    /// A report's rows as fields, header first.
+    func rows(_ url: URL) throws -> [[String]] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    @Test(arguments: ["os", "ws", "is"])
+    func reportsMatchScaleSim(dataflow: String) throws {
+        for (topology, gemm) in [("topo.csv", false), ("gemm.csv", true)] {
+            let output = try temporaryDirectory()
+            var arguments = ["scalesim", "--config", Self.fixtures.appendingPathComponent("cfg_\(dataflow).cfg").path,
+                             "--topology", Self.fixtures.appendingPathComponent(topology).path, "--output", output.path]
+            if gemm { arguments.append("--gemm") }
+            let run = try SimDIT.run(arguments)
+            #expect(run.status == 0, "\(run.standardError)")
+            let reference = Self.fixtures.appendingPathComponent("scalesim-\(gemm ? "gemm" : "conv")-\(dataflow)")
+            let ours = try rows(output.appendingPathComponent("COMPUTE_REPORT.csv"))
+            let theirs = try rows(reference.appendingPathComponent("COMPUTE_REPORT.csv"))
+            #expect(ours.first == theirs.first, "COMPUTE_REPORT header")
+            #expect(ours.count == theirs.count)
+            for (a, b) in zip(ours.dropFirst(), theirs.dropFirst()) {
+                #expect(a[0] == b[0] && Double(a[1]) == Double(b[1]) && Double(a[2]) == Double(b[2]), "\(a) vs \(b)")
+                for column in 3...5 {
+                    #expect(abs((Double(a[column]) ?? -1) - (Double(b[column]) ?? 1)) < 1e-9, "column \(column): \(a) vs \(b)")
+                }
+            }
+            let detailed = try rows(output.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"))
+            let reference2 = try rows(reference.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"))
+            #expect(detailed.first == reference2.first, "DETAILED_ACCESS_REPORT header")
+            // Reads and writes: SRAM ifmap, filter, ofmap, DRAM ifmap, filter, ofmap.
+            for (a, b) in zip(detailed.dropFirst(), reference2.dropFirst()) {
+                for column in [3, 6, 9, 12, 15, 18] {
+                    #expect(Double(a[column]) == Double(b[column]), "column \(column): \(a[column]) vs \(b[column])")
+                }
+            }
+            let bandwidth = try rows(output.appendingPathComponent("BANDWIDTH_REPORT.csv"))
+            #expect(bandwidth.first == ["LayerID", "Avg IFMAP SRAM BW", "Avg FILTER SRAM BW", "Avg OFMAP SRAM BW", "Avg IFMAP DRAM BW",
+                                        "Avg FILTER DRAM BW", "Avg OFMAP DRAM BW", ""])
+        }
+    }
+
+    @Test func badInputsArePositioned() throws {
+        let directory = try temporaryDirectory()
+        let config = directory.appendingPathComponent("bad.cfg")
+        try "[architecture_presets]\nArrayHeight = 32\nArrayWidth = -4\nIfmapSramSzkB = 64\nFilterSramSzkB = 64\nOfmapSramSzkB = 64\nDataflow = xs\nColour = red\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let topology = directory.appendingPathComponent("t.csv")
+        try "header\nl1, 16, 16, 3, 3, 8, 16, 1,\nl2, 8, 8, 9, 3, 8, 16, 1,\nl3, 8, eight, 3, 3, 8, 16, 1,\nl4, 1, 2\n"
+            .write(to: topology, atomically: true, encoding: .utf8)
+        let run = try SimDIT.run(["scalesim", "--config", config.path, "--topology", topology.path, "--output", directory.path + "/out"])
+        #expect(run.status == 1)
+        for wanted in ["\(config.path):3:14: error: 'arraywidth' must be a whole number from 1 to 8,192, got '-4'",
+                       "\(config.path):7:12: error: 'dataflow' must be os, ws or is, got 'xs'",
+                       "\(config.path):8:1: error: unknown key 'colour' in [architecture_presets]"] {
+            #expect(run.standardError.contains(wanted), "\(wanted) in \(run.standardError)")
+        }
+        let topologyRun = try SimDIT.run(["scalesim", "--config", Self.fixtures.appendingPathComponent("cfg_os.cfg").path,
+                                          "--topology", topology.path, "--output", directory.path + "/out"])
+        for wanted in ["\(topology.path):3:1: error: the filter 9×3 is larger than the ifmap 8×8",
+                       "\(topology.path):4:8: error: 'eight' must be a whole number", "\(topology.path):5:1: error: a convolution row is"] {
+            #expect(topologyRun.standardError.contains(wanted), "\(wanted) in \(topologyRun.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/out/COMPUTE_REPORT.csv"))
+    }
+}
