@@ -51,6 +51,28 @@ struct ScaleSimCommandTests {
         }
     }
 
+    /// Topologies as SCALE-Sim's own files write them: spreadsheet cells past the layer's and rows
+    /// of empty cells are ignored, a ninth number is the horizontal stride.
+    @Test func spreadsheetStyleTopologiesRead() throws {
+        let directory = try temporaryDirectory()
+        let topology = directory.appendingPathComponent("net.csv")
+        try """
+            Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,,,Eh,Ew
+            ,,,,,,,,,,,
+            first,17,17,3,3,8,40,2,,,8,8
+            second,16,16,1,1,64,64,1,,,,
+            wide,17,17,3,3,8,40,2,1,,,
+
+            """.write(to: topology, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out")
+        let run = try SimDIT.run(["scalesim", "--config", Self.fixtures.appendingPathComponent("cfg_os.cfg").path,
+                                  "--topology", topology.path, "--output", output.path])
+        #expect(run.status == 0, "\(run.standardError)")
+        let report = try rows(output.appendingPathComponent("COMPUTE_REPORT.csv"))
+        // first and second are fixture layers c1 and c0 (os): 535 and 2015 cycles; 'wide' strides 2×1.
+        #expect(report.count == 4 && report[1][1] == "535" && report[2][1] == "2015" && report[3][1] != "535", "\(report)")
+    }
+
     @Test func badInputsArePositioned() throws {
         let directory = try temporaryDirectory()
         let config = directory.appendingPathComponent("bad.cfg")

@@ -106,14 +106,17 @@ public enum ScaleSimFiles {
 
     /// Reads a topology: its first line is a header (skipped, as SCALE-Sim does); each row is a
     /// convolution (7 or 8 numbers after the name) or, with `gemm`, `M, N, K`. A trailing comma is
-    /// optional (SCALE-Sim requires it).
+    /// optional (SCALE-Sim requires it); empty rows and cells past the layer's are ignored.
     public static func readTopology(text: String, file: String, gemm: Bool) -> Result<[ScaleSimLayer], DiagnosticError> {
         var diagnostics: [Diagnostic] = []
         var layers: [ScaleSimLayer] = []
         for (number, raw) in lines(text).dropFirst() {
             var fields = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            if fields.last?.isEmpty == true { fields.removeLast() }
-            if fields.isEmpty || (fields.count == 1 && fields[0].isEmpty) { continue }
+            // Rows of empty cells are skipped; cells past the layer's (notes, spreadsheet columns)
+            // are ignored, as SCALE-Sim ignores them. A ninth number is the horizontal stride.
+            if fields.allSatisfy(\.isEmpty) { continue }
+            let used = gemm ? 4 : (fields.count > 8 && Int(fields[8]) != nil ? 9 : 8)
+            if fields.count > used { fields = Array(fields.prefix(used)) }
             let counts = gemm ? [4] : [8, 9]
             guard counts.contains(fields.count) else {
                 diagnostics.append(Diagnostic(gemm ? "a GEMM row is 'name, M, N, K', got \(fields.count) fields"
