@@ -1,13 +1,3 @@
-/// A systolic array's dataflow: which operand stays in the PEs while the others stream through.
-public enum Dataflow: String, Sendable, Hashable, CaseIterable {
-    /// Output stationary: each PE accumulates one output; inputs and weights stream.
-    case outputStationary = "os"
-    /// Weight stationary: each PE holds one weight (GeneSys, the published model).
-    case weightStationary = "ws"
-    /// Input stationary: each PE holds one input; weights stream.
-    case inputStationary = "is"
-}
-
 /// One layer as SCALE-Sim describes it: an ifmap `H×W×C`, `M` filters of `R×S`, a stride, no
 /// padding. A GEMM `M×K · K×N` is the layer with ifmap `M×K`, filter `1×K`, `C = 1`, `N` filters.
 public struct ScaleSimLayer: Sendable, Hashable {
@@ -40,21 +30,30 @@ public struct ScaleSimLayer: Sendable, Hashable {
                       strideHeight: 1, strideWidth: 1)
     }
 
-    /// `E = Eh·Ew` output pixels, `Eh = ⌈(H − R + s)/s⌉`.
+    /// `E = Eh·Ew` output pixels, `Eh = ⌈(H − R + s)/s⌉` as SCALE-Sim computes it: one more than a
+    /// convolution's `⌊(H − R)/s⌋ + 1` when `H − R` is not a multiple of `s`, the last window then
+    /// overhanging the ifmap (its missing pixels are still counted as SRAM reads).
     var outputPixels: Double {
-        let eh = (ifmapHeight - filterHeight + strideHeight) / strideHeight
-        let ew = (ifmapWidth - filterWidth + strideWidth) / strideWidth
-        return Double(max(eh, 0) * max(ew, 0))
+        Double(Self.outputs(ifmapHeight, filterHeight, strideHeight) * Self.outputs(ifmapWidth, filterWidth, strideWidth))
+    }
+
+    /// SCALE-Sim's `⌈(size − filter + stride)/stride⌉` along one side, 0 when the filter is larger.
+    static func outputs(_ size: Int, _ filter: Int, _ stride: Int) -> Int {
+        let span = size - filter + stride
+        return span <= 0 ? 0 : (span + stride - 1) / stride
     }
 
     /// `K = R·S·C`, the window.
     var window: Double { Double(filterHeight * filterWidth * channels) }
 
-    /// The ifmap pixels some window touches, per channel: all of them unless the stride skips rows.
+    /// The ifmap pixels some window touches, per channel: all of them unless the stride skips
+    /// rows; an overhanging last window touches only the pixels that exist.
     var touchedIfmapElements: Double {
         func touched(_ size: Int, _ filter: Int, _ stride: Int) -> Int {
-            let outputs = (size - filter + stride) / stride
-            return outputs <= 0 ? 0 : (stride >= filter ? outputs * filter : (outputs - 1) * stride + filter)
+            let outputs = Self.outputs(size, filter, stride)
+            guard outputs > 0 else { return 0 }
+            let lastStart = (outputs - 1) * stride
+            return stride >= filter ? (outputs - 1) * filter + min(filter, size - lastStart) : min(size, lastStart + filter)
         }
         return Double(touched(ifmapHeight, filterHeight, strideHeight) * touched(ifmapWidth, filterWidth, strideWidth) * channels)
     }
