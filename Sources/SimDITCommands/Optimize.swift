@@ -59,6 +59,9 @@ struct Optimize: ParsableCommand {
     @Option(name: .long, help: "Output format: table, json or html (one self-contained page of charts).")
     var format: OptimizeFormat = .table
 
+    @Option(name: .long, help: ArgumentHelp(Dataflow.help, valueName: "os|ws|is"))
+    var dataflow: Dataflow = .weightStationary
+
     @Option(name: .long, help: "Write the best architecture as an architecture YAML file.")
     var emitArch: String?
 
@@ -79,7 +82,7 @@ struct Optimize: ParsableCommand {
         let workload = try Workload.load(arch: arch, network: network, mode: mode, optimizer: optimizer)
         let base = workload.architecture, program = workload.program
         let options = SimulationOptions(mode: mode, batch: batch ?? (mode == .training ? 32 : 1), fusion: fusion,
-                                        optimizer: optimizer)
+                                        optimizer: optimizer, dataflow: dataflow)
         let technology = objective == .cycles ? nil : try resolved(InputResolver.technology(tech))
         let library = technology?.library
         let architecture = base.architecture

@@ -3,7 +3,12 @@ import Foundation
 import SimDITCore
 import SimDITFiles
 
-extension Dataflow: ExpressibleByArgument {}
+extension Dataflow: ExpressibleByArgument {
+    /// The `--dataflow` help of `simulate`, `optimize` and `sweep`'s GeneSys model.
+    static let help = "The array's dataflow for convolutions and GEMMs: ws (weight stationary, the published model), "
+        + "os (output stationary) or is (input stationary). The DRAM tile order stays the published one; "
+        + "MODEL-EXTENSIONS.md §12 gives the mapping."
+}
 
 /// `simdit scalesim`: SCALE-Sim v2's inputs in, its per-layer reports out, in closed form.
 struct ScaleSimCommand: ParsableCommand {

@@ -16,6 +16,7 @@ struct Simulate: ParsableCommand {
               simdit simulate --mode inference --arch genesys-inference-01 --network resnet18 --batch 4
               simdit simulate --arch genesys-training-05 --optimizer adam --format json --output run.json
               simdit simulate --arch my-arch.yaml --network my-net.yaml --mode training --batch 16
+              simdit simulate --mode inference --network mobilenet_v2 --dataflow os
             """
     )
 
@@ -52,6 +53,9 @@ struct Simulate: ParsableCommand {
     @Flag(name: .long, help: "Keep a convolution's output on chip for the SIMD op that consumes it.")
     var fusion = false
 
+    @Option(name: .long, help: ArgumentHelp(Dataflow.help, valueName: "os|ws|is"))
+    var dataflow: Dataflow = .weightStationary
+
     @Option(name: .long, help: "Output format: table, csv, json or html (one self-contained page of charts).")
     var format: ReportFormat = .table
 
@@ -72,7 +76,7 @@ struct Simulate: ParsableCommand {
         let workload = try Workload.load(arch: arch ?? Self.defaultArchitecture(mode), network: network ?? Self.defaultNetwork,
                                          mode: mode, optimizer: optimizer, variant: variant)
         let options = SimulationOptions(variant: variant, mode: mode, batch: batch ?? Self.defaultBatch(mode),
-                                        fusion: fusion, optimizer: optimizer)
+                                        fusion: fusion, optimizer: optimizer, dataflow: dataflow)
         let result = try workload.simulate(options)
         let loadedArchitecture = workload.architecture
         let widths = loadedArchitecture.architecture

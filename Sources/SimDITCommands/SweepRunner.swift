@@ -129,7 +129,7 @@ struct SweepRunner: Sendable {
         var architecture = spec.base.architecture
         var network = SweepSpec.Value.name("resnet50"), mode = SweepSpec.Value.name("inference")
         var optimizer = SweepSpec.Value.name("sgd"), technology = SweepSpec.Value.name("generic-45nm")
-        var batch = 0, fusion = false
+        var batch = 0, fusion = false, dataflow = Dataflow.weightStationary
         for (axis, value) in zip(spec.axes, values) {
             switch axis.target {
             case .architecture(let path): if case .integer(let v) = value { architecture[keyPath: path] = v }
@@ -139,6 +139,7 @@ struct SweepRunner: Sendable {
             case .fusion: if case .flag(let v) = value { fusion = v }
             case .optimizer: optimizer = value
             case .technology: technology = value
+            case .dataflow: dataflow = Dataflow(rawValue: value.description) ?? .weightStationary
             }
         }
         let executionMode = ExecutionMode(rawValue: mode.description) ?? .inference
@@ -152,7 +153,7 @@ struct SweepRunner: Sendable {
         guard let program = programs[Self.programKey(network, mode, optimizer)],
               let library = technologies[technology.description] else { return invalid("no program or library") }
         let options = SimulationOptions(mode: executionMode, batch: batch, fusion: fusion,
-                                        optimizer: Optimizer(rawValue: optimizer.description) ?? .sgd)
+                                        optimizer: Optimizer(rawValue: optimizer.description) ?? .sgd, dataflow: dataflow)
         var allocation: [Int] = []
         if let objective = spec.allocation {
             // The point's budgets split among the buffers as `simdit optimize` would (default granules).
@@ -392,7 +393,7 @@ struct SweepRunner: Sendable {
             case .architecture, .batch:
                 guard let number = object[axis.key]?.int else { return nil }
                 values.append(.integer(number))
-            case .network, .mode, .optimizer, .technology:
+            case .network, .mode, .optimizer, .technology, .dataflow:
                 guard let text = object[axis.key]?.string else { return nil }
                 values.append(.name(text))
             }

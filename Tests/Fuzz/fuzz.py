@@ -179,11 +179,13 @@ def make_case(index, seeds, rng, directory):
             ["simulate", "--mode", "inference", "--arch", path, "--summary"]])
         if rng.random() < 0.01:
             command = ["optimize", "--arch", path, "--network", "resnet18", "--emit-arch", output]
+        if command[0] in ("simulate", "optimize"):
+            command = command + ["--dataflow", rng.choice(["ws", "os", "is"])]
         return kind, command, path, output if "--output" in command or "--emit-arch" in command else None
     if kind == "network":
         path = write("net.yaml", mutate_text(rng.choice(seeds.networks), rng))
         command = rng.choice([["simulate", "--mode", mode, "--network", path, "--arch", "genesys-inference-01", "--format", "csv",
-                               "--output", output], ["networks", "show", path]])
+                               "--output", output, "--dataflow", rng.choice(["ws", "os", "is"])], ["networks", "show", path]])
         return kind, command, path, output if "--output" in command else None
     if kind == "technology":
         path = write("tech.yaml", mutate_text(rng.choice(seeds.technologies), rng))

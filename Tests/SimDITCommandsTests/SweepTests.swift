@@ -175,6 +175,34 @@ struct SweepTests {
                 "\(run.standardError)")
     }
 
+    /// `dataflow` is a setting axis: each point equals `simdit simulate --dataflow` on it, and a
+    /// value other than os, ws or is is refused where it is written.
+    @Test func dataflowIsAnAxis() throws {
+        let directory = try temporaryDirectory()
+        let spec = try write("version: 1\nbase: genesys-inference-08\nnetwork: resnet18\naxes:\n  dataflow: [ws, os, is]\n",
+                             "dataflow.yaml", in: directory)
+        let run = try SimDIT.run(["sweep", spec])
+        #expect(run.status == 0, "\(run.standardError)")
+        let points = try run.standardOutput.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(points.map { $0["dataflow"] as? String } == ["ws", "os", "is"])
+        for point in points {
+            let dataflow = try #require(point["dataflow"] as? String)
+            let single = try SimDIT.run(["simulate", "--mode", "inference", "--arch", "genesys-inference-08", "--network", "resnet18",
+                                         "--dataflow", dataflow, "--format", "json"])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(single.standardOutput.utf8)) as? [String: Any])
+            let total = try #require(report["total"] as? [String: Any])
+            #expect(report["dataflow"] as? String == dataflow)
+            #expect(point["cycles"] as? Double == total["cycles"] as? Double, "\(dataflow)")
+        }
+        #expect(Set(points.compactMap { $0["cycles"] as? Double }).count == 3)
+        let bad = try write("version: 1\nbase: genesys-inference-08\naxes:\n  dataflow: [ws, rs]\n", "bad.yaml", in: directory)
+        let refused = try SimDIT.run(["sweep", bad])
+        #expect(refused.status == 1 && refused.standardError.contains("\(bad):4:18: error: 'axes.dataflow' values must be os, ws or is, got 'rs'"),
+                "\(refused.standardError)")
+    }
+
     /// A sweep larger than --max-points is refused at the file's size-setting key; a Latin hypercube
     /// asking for more points than the grid has evaluates the grid's cells.
     @Test func sweepSizeIsBounded() throws {

@@ -26,6 +26,7 @@ final class AllocationEvaluator {
     let library: TechnologyLibrary?
     let mode: ExecutionMode
     let batch: Double
+    let dataflow: Dataflow
     let systolic: [Group]
     let simd: [Group]
     /// One part's counts, or infeasible when some op has no tile.
@@ -45,6 +46,7 @@ final class AllocationEvaluator {
         self.library = library
         self.mode = options.mode
         self.batch = Double(options.batch)
+        self.dataflow = options.dataflow
         let entries = program.entries
         let fused = options.fusion ? FusionRules.fusedOps(entries).flags : [Bool](repeating: false, count: entries.count)
         var groups: [Operation: [Group]] = [:]
@@ -69,7 +71,7 @@ final class AllocationEvaluator {
         var total = Counts()
         for group in groups {
             guard let evaluation = Operation.evaluate(group.operation, batch: batch, outputBits: group.outputBits,
-                                                           fused: group.fused, hw) else { return Part(counts: total, feasible: false) }
+                                                           fused: group.fused, dataflow: dataflow, hw) else { return Part(counts: total, feasible: false) }
             // Written as an assignment: `total += …` here was miscompiled by the Swift 6.3 optimizer
             // (release builds summed to zero), though the same operator works in the simulator.
             total = total + evaluation.counts.scaled(by: group.count)

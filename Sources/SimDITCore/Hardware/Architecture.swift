@@ -167,8 +167,9 @@ extension Architecture {
 
 extension Architecture {
     /// Cycles the systolic array spends on one DRAM tile (GENESYS-MODEL.md §4.2):
-    /// `ow·oh·kw·kh·b·⌈ic/N⌉·⌈oc/M⌉ + (N − 1) + (M − 1)`.
-    public func systolicTileCycles(_ tile: SystolicTile) -> Double {
-        SystolicModel.tileCycles(tile, DerivedHardware(self, mode: .inference))
+    /// `ow·oh·kw·kh·b·⌈ic/N⌉·⌈oc/M⌉ + (N − 1) + (M − 1)` weight stationary, MODEL-EXTENSIONS.md §12
+    /// for the other dataflows.
+    public func systolicTileCycles(_ tile: SystolicTile, dataflow: Dataflow = .weightStationary) -> Double {
+        SystolicModel.tileCycles(tile, dataflow.mapping, DerivedHardware(self, mode: .inference))
     }
 }

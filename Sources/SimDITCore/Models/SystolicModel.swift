@@ -1,19 +1,41 @@
+/// The order in which the published model walks an op's DRAM tiles, which sets its stall pipeline
+/// and DRAM volumes. It is not the array's dataflow (`Dataflow`), which places loops on the PEs.
+enum TileLoopOrder: Sendable, Hashable {
+    /// §4.4 and §5.1: a weight tile stays while every spatial and batch tile streams past it;
+    /// partial sums go back to DRAM between input-channel and kernel tiles.
+    case weightStationary
+    /// §4.5 and §5.1: a GEMM at batch 1 keeps its output tile while the input-channel tiles stream.
+    case outputStationary
+}
+
 /// The systolic-array cost model: compute and stall cycles (GENESYS-MODEL.md §4) and DRAM and SRAM
 /// volumes (§5) of one convolution or GEMM, given its tile. All volumes in bits.
 enum SystolicModel {
-    /// §4.2 `C = cyc_tile + F_A`: one step (an N-IC × M-OC block for one pixel of one sample) per
-    /// cycle, `cyc_tile = ow·oh·kw·kh·b·⌈ic/N⌉·⌈oc/M⌉`, plus the array's fill and drain
-    /// `(N − 1) + (M − 1)` once per DRAM tile. The RTL templates are verified against it.
+    /// §4.2 `C = cyc_tile + F_A`: one step per cycle, plus the array's fill and drain
+    /// `(N − 1) + (M − 1)` once per DRAM tile. With the mapping's row loop `x_r`, column loop `x_c`
+    /// and time loop `x_t` (MODEL-EXTENSIONS.md §12), `cyc_tile = kw·kh·⌈x_r/N⌉·⌈x_c/M⌉·x_t`; weight
+    /// stationary gives the published `ow·oh·kw·kh·b·⌈ic/N⌉·⌈oc/M⌉`, which the RTL templates are
+    /// verified against.
     @inline(__always)
-    static func tileCycles(_ t: SystolicTile, _ hw: DerivedHardware) -> Double {
-        t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch
-            * ceil(t.inputChannels / hw.rows) * ceil(t.outputChannels / hw.columns) + hw.systolicFill
+    static func tileCycles(_ t: SystolicTile, _ mapping: ArrayMapping, _ hw: DerivedHardware) -> Double {
+        t.kernelWidth * t.kernelHeight * ceil(t.extent(mapping.rows) / hw.rows)
+            * ceil(t.extent(mapping.columns) / hw.columns) * t.extent(mapping.time) + hw.systolicFill
     }
 
-    /// Evaluates one op. `outputStationary` selects the batch-1 GEMM pipeline of §4.5; `fused`
-    /// applies §4.6 (the output stays on chip for the next SIMD op).
+    /// How many times the array folds a loop of `extent` iterations: `⌈x/N⌉` on the rows, `⌈x/M⌉`
+    /// on the columns, nil when the loop runs in time.
+    @inline(__always)
+    static func folds(_ loop: ArrayLoop, _ extent: Double, _ mapping: ArrayMapping, _ hw: DerivedHardware) -> Double? {
+        if mapping.rows == loop { return ceil(extent / hw.rows) }
+        if mapping.columns == loop { return ceil(extent / hw.columns) }
+        return nil
+    }
+
+    /// Evaluates one op. `order` selects the stall pipeline and DRAM volumes (§4.4 or the batch-1
+    /// GEMM's §4.5); `mapping` the compute steps and SRAM reuse; `fused` applies §4.6 (the output
+    /// stays on chip for the next SIMD op).
     static func evaluate(
-        _ d: SystolicDimensions, tile t: SystolicTile, outputStationary: Bool, fused: Bool,
+        _ d: SystolicDimensions, tile t: SystolicTile, order: TileLoopOrder, mapping: ArrayMapping, fused: Bool,
         _ hw: DerivedHardware
     ) -> Counts {
         let n = hw.rows, m = hw.columns
@@ -30,7 +52,7 @@ enum SystolicModel {
         let weightStationaryTiles = rOW * rOH * rB          // WS
 
         // §4.2 Compute: one N-IC × M-OC block step per cycle, plus fill/drain per DRAM tile.
-        let cyclesPerTile = tileCycles(t, hw)  // C
+        let cyclesPerTile = tileCycles(t, mapping, hw)  // C
         var counts = Counts()
         counts.systolicComputeCycles = ceil(cyclesPerTile * tiles)
         counts.macs = t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch
@@ -42,7 +64,7 @@ enum SystolicModel {
         let biasLoad = ceil(t.outputChannels * bwB / hw.weightPort)
         let c = cyclesPerTile
 
-        if outputStationary {
+        if order == .outputStationary {
             // §4.5 GEMM at batch 1.
             let inputLoad = ceil(t.inputChannels * bwA / hw.inputPort)
             let outputStore = fused ? 0 : ceil(t.outputChannels * bwP / hw.outputPort)
@@ -115,14 +137,26 @@ enum SystolicModel {
             counts.dram.biasBits = t.outputChannels * rOC * bwB
         }
 
-        // §5.2 SRAM, "no stationary": each PE re-reads its weight every cycle.
+        // §5.2 SRAM. Weight stationary is the published "no stationary" count: each PE re-reads
+        // its weight every cycle, an input is read once per column fold of the output channels,
+        // and an output once per row fold of the input channels (read and write after the first).
+        // The other mappings apply the same rules to where their loops lie (MODEL-EXTENSIONS.md
+        // §12): an input is read once per fold of the output channels when those are spatial,
+        // once when they run in time; a weight once per fold of the pixels when those are
+        // spatial, every cycle when they run in time; an output accumulates in its PE when the
+        // input channels run in time.
+        let pixels = t.outputWidth * t.outputHeight * t.batch
+        let inputReads = folds(.outputChannels, t.outputChannels, mapping, hw) ?? 1
+        let weightReads = folds(.pixels, pixels, mapping, hw) ?? ceil(t.outputWidth) * ceil(t.outputHeight) * ceil(t.batch)
+        let accumulationSteps = mapping.isSpatial(.inputChannels)
+            ? t.inputChannels / (mapping.rows == .inputChannels ? n : m) * ceil(t.kernelWidth) * ceil(t.kernelHeight)
+            : 1
         counts.sram.ibufBits = t.outputWidth * t.outputHeight * t.batch * t.inputChannels * t.kernelWidth
-            * t.kernelHeight * ceil(t.outputChannels / m) * rOW * rOH * rB * rIC * rKW * rKH * cOC * bwA
+            * t.kernelHeight * inputReads * rOW * rOH * rB * rIC * rKW * rKH * cOC * bwA
         counts.sram.wbufBits = t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels
-            * ceil(t.outputWidth) * ceil(t.outputHeight) * ceil(t.batch) * cOW * cOH * cB
-            * rIC * rKW * rKH * rOC * bwW
+            * weightReads * cOW * cOH * cB * rIC * rKW * rKH * rOC * bwW
         counts.sram.obufBits = t.outputWidth * t.outputHeight * t.batch * t.outputChannels
-            * (2 * (t.inputChannels / n) * ceil(t.kernelWidth) * ceil(t.kernelHeight) * cIC * cKW * cKH - 1)
+            * (2 * accumulationSteps * cIC * cKW * cKH - 1)
             * rOW * rOH * rB * rOC * bwP
         counts.sram.bbufBits = t.outputWidth * t.outputHeight * t.batch * t.outputChannels * rOW * rOH * rB * rOC * bwB
         // Of OBUF's (2K − 1) accesses per output, K are writes (the first and one per further

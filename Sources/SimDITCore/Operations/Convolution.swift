@@ -141,13 +141,14 @@ extension ConvolutionOp: OperationModel {
         let samples = overriddenBatch(role == .weightGradient ? batch / g : batch, role, context.batch)
         let d = SystolicDimensions(
             outputWidth: Double(outputWidth), outputHeight: Double(outputHeight),
-            outputChannels: padUp(outputsPerGroup, hw.columns),
+            outputChannels: context.mapping.padded(outputsPerGroup, .outputChannels, hw),
             kernelWidth: Double(kernelWidth), kernelHeight: Double(kernelHeight),
-            inputChannels: padUp(inputsPerGroup, hw.rows), batch: samples, stride: Double(stride),
+            inputChannels: context.mapping.padded(inputsPerGroup, .inputChannels, hw), batch: samples, stride: Double(stride),
             strideWidth: Double(strideWidth), dilationHeight: Double(dilationHeight),
             dilationWidth: Double(dilationWidth))
         guard let tile = SystolicTiler.tile(d, hw) else { return nil }
-        var counts = SystolicModel.evaluate(d, tile: tile, outputStationary: false, fused: context.fused, hw)
+        var counts = SystolicModel.evaluate(d, tile: tile, order: .weightStationary, mapping: context.mapping,
+                                            fused: context.fused, hw)
         counts.usefulMACs = d.outputWidth * d.outputHeight * d.kernelWidth * d.kernelHeight * samples
             * inputsPerGroup * outputsPerGroup
         if g > 1 { counts = counts.scaled(by: Double(g)) }

@@ -98,12 +98,13 @@ extension GEMMOp: OperationModel {
         let reduction = role == .weightGradient ? context.batch * rows : Double(inputs)
         let d = SystolicDimensions(
             outputWidth: 1, outputHeight: 1,
-            outputChannels: padUp(Double(outputs), hw.columns),
+            outputChannels: context.mapping.padded(Double(outputs), .outputChannels, hw),
             kernelWidth: 1, kernelHeight: 1,
-            inputChannels: padUp(reduction, hw.rows),
+            inputChannels: context.mapping.padded(reduction, .inputChannels, hw),
             batch: samples, stride: 1)
         guard let tile = SystolicTiler.tile(d, hw) else { return nil }
-        var counts = SystolicModel.evaluate(d, tile: tile, outputStationary: samples == 1, fused: context.fused, hw)
+        var counts = SystolicModel.evaluate(d, tile: tile, order: samples == 1 ? .outputStationary : .weightStationary,
+                                            mapping: context.mapping, fused: context.fused, hw)
         counts.usefulMACs = Double(outputs) * reduction * samples
         return .init(tile: .systolic(tile), counts: counts)
     }

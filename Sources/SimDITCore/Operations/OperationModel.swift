@@ -11,6 +11,8 @@ struct EvaluationContext {
     var outputBits: Double
     var fused: Bool
     var hw: DerivedHardware
+    /// How convolutions and GEMMs lie on the array (the published model: weight stationary).
+    var mapping: ArrayMapping = Dataflow.weightStationary.mapping
 }
 
 /// The array ops whose output the published fusion option can keep on chip.
@@ -114,8 +116,9 @@ extension Operation {
 
     /// Evaluates one op (the allocation search's entry point).
     static func evaluate(_ operation: Operation, batch: Double, outputBits: Double, fused: Bool,
-                         _ hw: DerivedHardware) -> OperationEvaluation? {
-        operation.evaluate(EvaluationContext(batch: batch, outputBits: outputBits, fused: fused, hw: hw))
+                         dataflow: Dataflow = .weightStationary, _ hw: DerivedHardware) -> OperationEvaluation? {
+        operation.evaluate(EvaluationContext(batch: batch, outputBits: outputBits, fused: fused, hw: hw,
+                                             mapping: dataflow.mapping))
     }
 }
 

@@ -16,14 +16,18 @@ public struct SimulationOptions: Sendable, Hashable {
     /// The weight-update rule the training program was derived with (reported; the program
     /// carries it in its update ops).
     public var optimizer: Optimizer
+    /// The systolic array's dataflow for convolutions and GEMMs: weight stationary is the
+    /// published model; output and input stationary are MODEL-EXTENSIONS.md §12.
+    public var dataflow: Dataflow
 
     public init(variant: ModelVariant = .simdit, mode: ExecutionMode = .inference, batch: Int = 1, fusion: Bool = false,
-                optimizer: Optimizer = .sgd) {
+                optimizer: Optimizer = .sgd, dataflow: Dataflow = .weightStationary) {
         self.variant = variant
         self.mode = mode
         self.batch = batch
         self.fusion = fusion
         self.optimizer = optimizer
+        self.dataflow = dataflow
     }
 }
 
@@ -83,7 +87,8 @@ public enum Simulator {
         layers.reserveCapacity(entries.count)
         var total = Counts()
         let units = entries.map(\.operation.unit)
-        var context = EvaluationContext(batch: Double(options.batch), outputBits: 0, fused: false, hw: hw)
+        var context = EvaluationContext(batch: Double(options.batch), outputBits: 0, fused: false, hw: hw,
+                                        mapping: options.dataflow.mapping)
         for index in entries.indices {
             let operation = entries[index].operation
             let unit = units[index]

@@ -75,7 +75,9 @@ enum SystolicTiler {
     /// spatial, then batch, then output channels. Nil when no tile fits at some step; the
     /// minimum-capacity check rules that out for every op the published programs contain.
     static func tile(_ d: SystolicDimensions, _ hw: DerivedHardware) -> SystolicTile? {
-        let n = hw.rows, m = hw.columns
+        // The channel units: N and M, or a smaller channel count that runs in time and so is not
+        // padded (MODEL-EXTENSIONS.md §12). Padded counts (R4) are never below N and M.
+        let n = min(hw.rows, d.inputChannels), m = min(hw.columns, d.outputChannels)
         let bwA = hw.activationBits, bwW = hw.weightBits, bwP = hw.accumulatorBits, bwB = hw.biasBits
         let w2 = hw.weightTileBits, i2 = hw.inputTileBits, o2 = hw.outputTileBits, b2 = hw.biasTileBits
 

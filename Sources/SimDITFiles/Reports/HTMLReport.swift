@@ -18,7 +18,7 @@ struct HTMLReport {
         body += "<h1>\(HTMLCharts.escape(result.programName)) on \(HTMLCharts.escape(report.architecture.name))</h1>\n"
         body += "<p class=\"subtitle\">\(report.architecture.arrayRows)×\(report.architecture.arrayColumns) array, "
             + "\(options.mode == .training ? "training (one iteration, \(options.optimizer.rawValue))" : "inference"), "
-            + "batch \(options.batch), model \(options.variant.rawValue), fusion \(options.fusion ? "on" : "off")</p>\n"
+            + "batch \(options.batch), model \(options.variant.rawValue), \(options.dataflow.rawValue) dataflow, fusion \(options.fusion ? "on" : "off")</p>\n"
         body += summary()
         body += HTMLCharts.section("Cycles by unit", "Compute and stall cycles of the systolic array and the SIMD unit (no overlap, §7).",
                         unitBar())

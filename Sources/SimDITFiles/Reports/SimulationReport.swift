@@ -48,6 +48,7 @@ public struct SimulationReport {
             ("batch", .integer(options.batch)),
             ("variant", .string(options.variant.rawValue)),
             ("fusion", .bool(options.fusion)),
+            ("dataflow", .string(options.dataflow.rawValue)),
             ("optimizer", options.mode == .training ? .string(options.optimizer.rawValue) : .null),
             ("units", .object([
                 ("cycles", .string("clock cycles (fractional in the simdit variant: real-valued tile counts)")),
@@ -304,7 +305,8 @@ public struct SimulationReport {
         let options = result.options
         var out = "\(result.programName) on \(architecture.name) (\(architecture.arrayRows)×\(architecture.arrayColumns) array), "
         out += options.mode == .training ? "training (one iteration, \(options.optimizer.rawValue))" : "inference"
-        out += ", batch \(options.batch), model \(options.variant.rawValue), fusion \(options.fusion ? "on" : "off")\n\n"
+        out += ", batch \(options.batch), model \(options.variant.rawValue), \(options.dataflow.rawValue) dataflow, "
+            + "fusion \(options.fusion ? "on" : "off")\n\n"
         let all = total.cycles
         var rows: [[String]] = [
             ["total", Format.grouped(all), "cycles", "100.0 %"],

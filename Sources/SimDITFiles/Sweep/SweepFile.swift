@@ -4,19 +4,19 @@ import Yams
 
 /// A design-space sweep (schema version 1): a base architecture, the axes to vary (any
 /// architecture field by its key path, and `network`, `mode`, `batch`, `fusion`, `optimizer`,
-/// `technology`), each a list, a range `{from, to, step}` or `{from, to, factor}`, optionally a
+/// `technology`, `dataflow`), each a list, a range `{from, to, step}` or `{from, to, factor}`, optionally a
 /// sample of the grid, constraints and objectives. README, "Design-space sweeps".
 public struct SweepSpec: Sendable {
     /// What an axis sets.
     public enum Target: Sendable, Hashable {
         case architecture(WritableKeyPath<Architecture, Int> & Sendable)
-        case network, mode, batch, fusion, optimizer, technology
+        case network, mode, batch, fusion, optimizer, technology, dataflow
 
         public static func == (lhs: Target, rhs: Target) -> Bool {
             switch (lhs, rhs) {
             case (.architecture(let a), .architecture(let b)): a == b
             case (.network, .network), (.mode, .mode), (.batch, .batch), (.fusion, .fusion),
-                 (.optimizer, .optimizer), (.technology, .technology): true
+                 (.optimizer, .optimizer), (.technology, .technology), (.dataflow, .dataflow): true
             default: false
             }
         }
@@ -30,6 +30,7 @@ public struct SweepSpec: Sendable {
             case .fusion: hasher.combine(4)
             case .optimizer: hasher.combine(5)
             case .technology: hasher.combine(6)
+            case .dataflow: hasher.combine(7)
             }
         }
     }
@@ -159,7 +160,7 @@ public struct SweepSpec: Sendable {
 }
 
 public enum SweepFile {
-    static let settingKeys = ["network", "mode", "batch", "fusion", "optimizer", "technology"]
+    static let settingKeys = ["network", "mode", "batch", "fusion", "optimizer", "technology", "dataflow"]
     static let topLevelKeys = ["version", "name", "description", "base", "axes", "sample", "constraints", "objectives", "allocate"]
         + settingKeys
 
@@ -268,6 +269,7 @@ public enum SweepFile {
         case "fusion": return .fusion
         case "optimizer": return .optimizer
         case "technology": return .technology
+        case "dataflow": return .dataflow
         default: return ArchitectureFile.fields.first { $0.keyPath == key }.map { .architecture($0.property) }
         }
     }
@@ -304,6 +306,11 @@ public enum SweepFile {
             case .mode:
                 guard ExecutionMode(rawValue: text) != nil else {
                     document.error("'\(path)' values must be inference or training, got '\(text)'", at: node, keyPath: path)
+                    return nil
+                }
+            case .dataflow:
+                guard Dataflow(rawValue: text) != nil else {
+                    document.error("'\(path)' values must be os, ws or is, got '\(text)'", at: node, keyPath: path)
                     return nil
                 }
             case .optimizer:
