@@ -34,7 +34,7 @@ public struct ScaleSimLayer: Sendable, Hashable {
     /// convolution's `⌊(H − R)/s⌋ + 1` when `H − R` is not a multiple of `s`, the last window then
     /// overhanging the ifmap (its missing pixels are still counted as SRAM reads).
     var outputPixels: Double {
-        Double(Self.outputs(ifmapHeight, filterHeight, strideHeight) * Self.outputs(ifmapWidth, filterWidth, strideWidth))
+        Double(Self.outputs(ifmapHeight, filterHeight, strideHeight)) * Double(Self.outputs(ifmapWidth, filterWidth, strideWidth))
     }
 
     /// SCALE-Sim's `⌈(size − filter + stride)/stride⌉` along one side, 0 when the filter is larger.
@@ -44,7 +44,7 @@ public struct ScaleSimLayer: Sendable, Hashable {
     }
 
     /// `K = R·S·C`, the window.
-    var window: Double { Double(filterHeight * filterWidth * channels) }
+    var window: Double { Double(filterHeight) * Double(filterWidth) * Double(channels) }
 
     /// The ifmap pixels some window touches, per channel: all of them unless the stride skips
     /// rows; an overhanging last window touches only the pixels that exist.
@@ -55,7 +55,8 @@ public struct ScaleSimLayer: Sendable, Hashable {
             let lastStart = (outputs - 1) * stride
             return stride >= filter ? (outputs - 1) * filter + min(filter, size - lastStart) : min(size, lastStart + filter)
         }
-        return Double(touched(ifmapHeight, filterHeight, strideHeight) * touched(ifmapWidth, filterWidth, strideWidth) * channels)
+        return Double(touched(ifmapHeight, filterHeight, strideHeight)) * Double(touched(ifmapWidth, filterWidth, strideWidth))
+            * Double(channels)
     }
 }
 
@@ -73,6 +74,11 @@ public struct ScaleSimLayerReport: Sendable, Hashable {
     public var dramIfmapReads: Double
     public var dramFilterReads: Double
     public var dramOfmapWrites: Double
+    /// Whether `dramIfmapReads` equals SCALE-Sim's count or estimates it (`ScaleSimDRAM.ifmapReads`).
+    public var dramIfmapAccuracy: ScaleSimAccuracy
+    /// Whether `dramOfmapWrites` equals SCALE-Sim's count (always, unless the array is at least
+    /// half the ofmap buffer wide).
+    public var dramOfmapAccuracy: ScaleSimAccuracy
 }
 
 /// SCALE-Sim v2's compute model, in closed form. With `Sr × Sc` the operand matrix the array folds
@@ -84,10 +90,20 @@ public struct ScaleSimLayerReport: Sendable, Hashable {
 ///   `c = T + Ra + Ca − 2` (OS) or `T + 2Ra + 2Ca − 3` (WS, IS); overall `100·E·M·K/(cycles·Ra·Ca)`;
 /// - SRAM reads: ifmap `Fc·E·K` (OS, WS) or `E·K` (IS); filter `Fr·K·M` (OS), `K·M` (WS), `Fc·K·M`
 ///   (IS); ofmap writes `E·M + Fr·Fc·(Ra + Ca)` (OS: SCALE-Sim adds `Ra + Ca` per fold) or `Fr·E·M`;
-/// - DRAM, when each operand fits its SRAM: the ifmap pixels touched, `K·M` filter words, and every
-///   non-empty ofmap write (`E·M` for OS, `Fr·E·M` otherwise). Stalls are 0 (its CALC mode).
+/// - DRAM reads and writes in its CALC mode (`ScaleSimDRAM`, which states each formula). Per column:
+///   - filter reads: exact in every dataflow and size;
+///   - ofmap writes: exact (`E·M` or `Fr·E·M` written, plus `W − 1` pads once when the array width
+///     `W` divides half the buffer), except when `W` is at least half the ofmap buffer: then the
+///     writes without pads, an estimate;
+///   - ifmap reads: exact when the touched words fit the buffer's `C = 50·⌊1024·kB/100⌋`, when no
+///     windows overlap, and in ws when every row fold reads at least `C` words with
+///     `2·Ra ≤ Cin`; otherwise an estimate (median error 4.7 %, worst +143 % / −78 % over 544
+///     SCALE-Sim runs). E.g. 56×56×64, 3×3, 64 filters, ws, 32×32, 64 kB: 3,359,232 ifmap reads
+///     and 3,359,263 ofmap writes, both exact.
+/// Stalls are 0 (its CALC mode).
 public enum ScaleSimModel {
-    public static func evaluate(_ layer: ScaleSimLayer, rows: Int, columns: Int, dataflow: Dataflow) -> ScaleSimLayerReport {
+    public static func evaluate(_ layer: ScaleSimLayer, rows: Int, columns: Int, dataflow: Dataflow,
+                                sram: ScaleSimSRAMSizes) -> ScaleSimLayerReport {
         let e = layer.outputPixels, k = layer.window, m = Double(layer.filters)
         let ra = Double(rows), ca = Double(columns)
         let (sr, sc, t): (Double, Double, Double) = switch dataflow {
@@ -106,6 +122,10 @@ public enum ScaleSimModel {
         case .weightStationary: k * m
         case .inputStationary: fc * k * m
         }
+        let ifmapDRAM = ScaleSimDRAM.ifmapReads(layer, rows: ra, columnFolds: fc, dataflow: dataflow,
+                                                capacity: ScaleSimDRAM.capacity(kilobytes: sram.ifmapKilobytes))
+        let ofmapDRAM = ScaleSimDRAM.ofmapWrites(dataflow == .outputStationary ? e * m : fr * e * m, columns: ca,
+                                                 kilobytes: sram.ofmapKilobytes)
         return ScaleSimLayerReport(
             totalCycles: cycles, stallCycles: 0,
             overallUtilizationPercent: cycles > 0 ? 100 * e * m * k / (cycles * ra * ca) : 0,
@@ -114,8 +134,10 @@ public enum ScaleSimModel {
             sramIfmapReads: dataflow == .inputStationary ? e * k : fc * e * k,
             sramFilterReads: filterReads,
             sramOfmapWrites: ofmapWrites,
-            dramIfmapReads: layer.touchedIfmapElements,
-            dramFilterReads: k * m,
-            dramOfmapWrites: dataflow == .outputStationary ? e * m : fr * e * m)
+            dramIfmapReads: ifmapDRAM.0,
+            dramFilterReads: ScaleSimDRAM.filterReads(window: k, filters: m, rowFolds: fr, columnFolds: fc, columns: ca,
+                                                      dataflow: dataflow,
+                                                      capacity: ScaleSimDRAM.capacity(kilobytes: sram.filterKilobytes)),
+            dramOfmapWrites: ofmapDRAM.0, dramIfmapAccuracy: ifmapDRAM.1, dramOfmapAccuracy: ofmapDRAM.1)
     }
 }

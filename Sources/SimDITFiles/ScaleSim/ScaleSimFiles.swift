@@ -171,7 +171,10 @@ public enum ScaleSimFiles {
             + "DRAM Filter Reads, DRAM OFMAP Start Cycle, DRAM OFMAP Stop Cycle, DRAM OFMAP Writes,\n"
         func n(_ value: Double) -> String { JSONValue.format(value) }
         for (index, layer) in layers.enumerated() {
-            let r = ScaleSimModel.evaluate(layer, rows: config.rows, columns: config.columns, dataflow: dataflow)
+            let r = ScaleSimModel.evaluate(layer, rows: config.rows, columns: config.columns, dataflow: dataflow,
+                                           sram: ScaleSimSRAMSizes(ifmapKilobytes: config.ifmapSRAMKiB,
+                                                                   filterKilobytes: config.filterSRAMKiB,
+                                                                   ofmapKilobytes: config.ofmapSRAMKiB))
             let cycles = max(r.totalCycles, 1)
             compute += "\(index), \(n(r.totalCycles)), \(n(r.stallCycles)), \(n(r.overallUtilizationPercent)), "
                 + "\(n(r.mappingEfficiencyPercent)), \(n(r.computeUtilizationPercent)),\n"
