@@ -16,11 +16,13 @@ struct ScaleSimCommand: ParsableCommand {
         commandName: "scalesim",
         abstract: "Read a SCALE-Sim v2 configuration and topology; write its compute, bandwidth and access reports.",
         discussion: """
-            Writes DIR/COMPUTE_REPORT.csv, DIR/BANDWIDTH_REPORT.csv and DIR/DETAILED_ACCESS_REPORT.csv with \\
-            SCALE-Sim v2's headers, from closed forms (no traces): total cycles (SCALE-Sim's convention, \\
-            one less than the cycles counted), mapping efficiency, utilizations, and SRAM and DRAM \\
-            accesses per operand in words, for its CALC bandwidth mode. README, "SCALE-Sim \\
-            compatibility", says which column follows which convention.
+            Writes DIR/COMPUTE_REPORT.csv, DIR/BANDWIDTH_REPORT.csv and DIR/DETAILED_ACCESS_REPORT.csv with \
+            SCALE-Sim v2's headers, from closed forms (no traces): total cycles (SCALE-Sim's convention, \
+            one less than the cycles counted), mapping efficiency, utilizations, and SRAM and DRAM \
+            accesses per operand in words, for its CALC bandwidth mode. Where SCALE-Sim's DRAM count \
+            depends on its trace (ifmap reads with overlapping windows that do not fit the SRAM), the \
+            column is an estimate and a note names the layers. README, "SCALE-Sim compatibility", says \
+            which column follows which convention.
             """)
 
     @Option(name: .long, help: "A SCALE-Sim .cfg file.")
@@ -56,6 +58,16 @@ struct ScaleSimCommand: ParsableCommand {
         for (name, content) in [("COMPUTE_REPORT.csv", reports.compute), ("BANDWIDTH_REPORT.csv", reports.bandwidth),
                                 ("DETAILED_ACCESS_REPORT.csv", reports.detailed)] {
             if let problem = OutputFile.write(content, to: (output as NSString).appendingPathComponent(name)) { throw fail([problem]) }
+        }
+        let flow = dataflow ?? configuration.dataflow
+        print("\(layers.count) layer\(layers.count == 1 ? "" : "s"), \(flow.rawValue), \(configuration.rows)×\(configuration.columns) array: "
+              + "wrote \(output)/COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv")
+        if !reports.estimated.isEmpty {
+            let named = reports.estimated.prefix(8).map { "\($0.layer) (\($0.columns.joined(separator: ", ")))" }
+            let more = reports.estimated.count > 8 ? ", …" : ""
+            warn("estimated DRAM counts in \(reports.estimated.count) of \(layers.count) layers (SCALE-Sim's depend on its "
+                 + "trace; README, \"SCALE-Sim compatibility\", gives the error): \(named.joined(separator: "; "))\(more)",
+                 severity: "note")
         }
     }
 }

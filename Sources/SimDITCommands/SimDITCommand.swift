@@ -48,9 +48,9 @@ func outputDirectory(_ path: String) throws -> URL {
 }
 
 /// Prints a warning to standard error.
-func warn(_ message: String) {
+func warn(_ message: String, severity: String = "warning") {
     var standardError = FileHandle.standardError
-    print("warning: \(message)", to: &standardError)
+    print("\(severity): \(message)", to: &standardError)
 }
 
 /// Warns when a technology library mixes process nodes (its figures tagged with another `node_nm`).

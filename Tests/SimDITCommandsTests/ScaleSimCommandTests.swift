@@ -106,6 +106,85 @@ struct ScaleSimCommandTests {
         #expect(estimated < layers.count)
     }
 
+    /// A layer whose DRAM ifmap count SCALE-Sim takes from its trace is named in a note; a run
+    /// whose counts are all exact has none. (56×56×64, 3×3, 64 filters, 64 kB: exact in ws, where
+    /// every read misses; estimated in os.)
+    @Test func estimatedColumnsAreNamed() throws {
+        let speed = Self.fixtures.appendingPathComponent("speed")
+        for (dataflow, estimated) in [("ws", false), ("os", true)] {
+            let output = try temporaryDirectory()
+            let run = try SimDIT.run(["scalesim", "--config", speed.appendingPathComponent("cfg_\(dataflow).cfg").path,
+                                      "--topology", speed.appendingPathComponent("one.csv").path, "--output", output.path])
+            #expect(run.status == 0 && run.standardOutput.hasPrefix("1 layer, \(dataflow), 32×32 array: wrote"), "\(run.standardOutput)")
+            #expect(run.standardError.contains("note: estimated DRAM counts in 1 of 1 layers") == estimated
+                    && run.standardError.contains("conv2_x (DRAM IFMAP Reads)") == estimated, "\(run.standardError)")
+        }
+    }
+
+    /// SCALE-Sim v3's configuration keys ([layout], [sparsity], UseRamulatorTrace, request buffers)
+    /// are read; the options that would change its counts are refused where they are set.
+    @Test func version3ConfigurationsRead() throws {
+        let directory = try temporaryDirectory()
+        let v3 = """
+            [general]
+            run_name = v3_32x32_os
+
+            [architecture_presets]
+            ArrayHeight:    32
+            ArrayWidth:     32
+            IfmapSramSzkB:   64
+            FilterSramSzkB:  64
+            OfmapSramSzkB:   64
+            IfmapOffset:    0
+            FilterOffset:   10000000
+            OfmapOffset:    20000000
+            Bandwidth : 10
+            Dataflow : os
+            MemoryBanks:   1
+            ReadRequestBuffer: 512
+            WriteRequestBuffer: 512
+
+            [layout]
+            IfmapCustomLayout: False
+            IfmapSRAMBankBandwidth: 10
+            IfmapSRAMBankNum: 10
+            IfmapSRAMBankPort: 2
+            FilterCustomLayout: False
+            FilterSRAMBankBandwidth: 10
+            FilterSRAMBankNum: 10
+            FilterSRAMBankPort: 2
+
+            [sparsity]
+            SparsitySupport : false
+            SparseRep : ellpack_block
+            OptimizedMapping : false
+            BlockSize : 8
+            RandomNumberGeneratorSeed : 40
+
+            [run_presets]
+            InterfaceBandwidth: CALC
+            UseRamulatorTrace: False
+
+            """
+        let config = directory.appendingPathComponent("v3.cfg")
+        try v3.write(to: config, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out")
+        let run = try SimDIT.run(["scalesim", "--config", config.path, "--topology", Self.fixtures.appendingPathComponent("topo.csv").path,
+                                  "--output", output.path])
+        #expect(run.status == 0, "\(run.standardError)")
+        // The same numbers as the v2 configuration of the same array (fixture scalesim-conv-os).
+        let ours = try rows(output.appendingPathComponent("COMPUTE_REPORT.csv"))
+        let theirs = try rows(Self.fixtures.appendingPathComponent("scalesim-conv-os/COMPUTE_REPORT.csv"))
+        #expect(ours.map { $0.prefix(3) } == theirs.map { $0.prefix(3) })
+        let sparse = directory.appendingPathComponent("sparse.cfg")
+        try v3.replacingOccurrences(of: "SparsitySupport : false", with: "SparsitySupport : true")
+            .write(to: sparse, atomically: true, encoding: .utf8)
+        let refused = try SimDIT.run(["scalesim", "--config", sparse.path, "--topology", Self.fixtures.appendingPathComponent("topo.csv").path,
+                                      "--output", output.path])
+        #expect(refused.status == 1 && refused.standardError.contains("sparse.cfg:30:19: error: SparsitySupport 'true' is not modelled"),
+                "\(refused.standardError)")
+    }
+
     /// Topologies as SCALE-Sim's own files write them: spreadsheet cells past the layer's and rows
     /// of empty cells are ignored, a ninth number is the horizontal stride.
     @Test func spreadsheetStyleTopologiesRead() throws {

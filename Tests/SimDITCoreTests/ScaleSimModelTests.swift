@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SimDITCore
 
@@ -118,5 +119,53 @@ struct ScaleSimModelTests {
             #expect(r.dramIfmapReads.isFinite && r.dramFilterReads.isFinite && r.dramOfmapWrites.isFinite)
             #expect(r.dramIfmapReads > 0 && r.dramFilterReads > 0)
         }
+    }
+}
+
+/// The model against every real SCALE-Sim run kept in Tests/Fixtures/scalesim/scalesim-runs.csv
+/// (2,034 layers: arrays 8×8 to 64×64 and 16×48, SRAMs of 1 to 2,048 kB, os, ws and is, separate
+/// strides and GEMMs): cycles, SRAM counts and DRAM filter reads equal; DRAM ifmap reads and
+/// ofmap writes equal wherever the model says exact, and the ifmap estimate within its stated
+/// error elsewhere.
+@Suite("SCALE-Sim runs")
+struct ScaleSimRunsTests {
+    @Test func everyKeptRunAgrees() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/scalesim/scalesim-runs.csv")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(lines.count == 2_034)
+        var estimated: [Double] = [], exactIfmap = 0, exactOfmap = 0
+        for line in lines {
+            let cells = line.split(separator: ",").map(String.init)
+            let n = cells.compactMap { Int($0) }
+            try #require(cells.count == 22 && n.count == 20, "\(line)")
+            let dataflow = try #require(Dataflow(rawValue: cells[9]))
+            let layer = ScaleSimLayer(name: cells[0], ifmapHeight: n[0], ifmapWidth: n[1], filterHeight: n[2], filterWidth: n[3],
+                                      channels: n[4], filters: n[5], strideHeight: n[6], strideWidth: n[7])
+            let r = ScaleSimModel.evaluate(layer, rows: n[8], columns: n[9], dataflow: dataflow,
+                                           sram: ScaleSimSRAMSizes(ifmapKilobytes: n[10], filterKilobytes: n[11], ofmapKilobytes: n[12]))
+            let expected = n[13...].map(Double.init)
+            let what = "\(line)"
+            #expect([r.totalCycles, r.sramIfmapReads, r.sramFilterReads, r.sramOfmapWrites, r.dramFilterReads]
+                    == [expected[0], expected[1], expected[2], expected[3], expected[5]], "\(what)")
+            if r.dramOfmapAccuracy == .exact {
+                exactOfmap += 1
+                #expect(r.dramOfmapWrites == expected[6], "\(what)")
+            }
+            if r.dramIfmapAccuracy == .exact {
+                exactIfmap += 1
+                #expect(r.dramIfmapReads == expected[4], "\(what)")
+            } else {
+                estimated.append(r.dramIfmapReads / expected[4] - 1)
+            }
+        }
+        // The README's figures: 1,490 ifmap counts exact, 544 estimated with a median |error| of
+        // 4.7 % and the worst +143 % / −78 %.
+        let errors = estimated.map(abs).sorted()
+        try #require(!errors.isEmpty)
+        #expect(exactIfmap == 1_490 && estimated.count == 544, "\(exactIfmap) exact, \(estimated.count) estimated")
+        #expect(exactOfmap == 2_034)
+        #expect(abs(errors[errors.count / 2] - 0.047) < 0.005, "median \(errors[errors.count / 2])")
+        #expect((estimated.max() ?? 0) <= 1.43 && (estimated.min() ?? 0) >= -0.79, "\(estimated.min() ?? 0) … \(estimated.max() ?? 0)")
     }
 }

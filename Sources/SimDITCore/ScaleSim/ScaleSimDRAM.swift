@@ -98,7 +98,7 @@ enum ScaleSimDRAM {
     /// - ws with `2·Ra ≤ Cin` and every row fold reading at least `C` words (the smallest is the
     ///   last, `(K − (Fr−1)·Ra)·vh·vw` with `vh`, `vw` the outputs whose last filter row, column
     ///   fits): `Fc·V`, every read a miss.
-    /// Otherwise an estimate (`estimatedIfmapReads`).
+    /// Otherwise an estimate (`estimatedIfmapReads`, rounded to whole words).
     static func ifmapReads(_ layer: ScaleSimLayer, rows ra: Double, columnFolds fc: Double, dataflow: Dataflow,
                            capacity c: Double) -> (Double, ScaleSimAccuracy) {
         let geometry = Geometry(layer)
@@ -114,7 +114,7 @@ enum ScaleSimDRAM {
                 return (fc * v, .exact)
             }
         }
-        return (estimatedIfmapReads(layer, geometry, rows: ra, passes: passes, dataflow: dataflow, capacity: c), .estimate)
+        return (estimatedIfmapReads(layer, geometry, rows: ra, passes: passes, dataflow: dataflow, capacity: c).rounded(), .estimate)
     }
 
     /// One side of the ifmap (height or width) under its filter side and stride.

@@ -30,11 +30,15 @@ public enum ScaleSimFiles {
             "architecture_presets": ["arrayheight", "arraywidth", "ifmapsramszkb", "filtersramszkb", "ofmapsramszkb",
                                      "ifmapoffset", "filteroffset", "ofmapoffset", "dataflow", "bandwidth", "memorybanks",
                                      "readrequestbuffer", "writerequestbuffer"],
-            "run_presets": ["interfacebandwidth", "usesparsity", "sparsitysupport", "sparsityoptimizedmapping",
-                            "blocksize", "randomnumbergeneratorseed", "layoutgen", "ramulatortrace", "accuracy"],
+            "run_presets": ["interfacebandwidth", "useramulatortrace", "usesparsity", "sparsitysupport",
+                            "sparsityoptimizedmapping", "blocksize", "randomnumbergeneratorseed", "layoutgen", "ramulatortrace",
+                            "accuracy"],
             "network_presets": ["topologycsvloc"],
-            "sparsity": ["sparsitysupport", "sparseformat", "optimizedmapping", "blocksize", "randomnumbergeneratorseed"],
-            "layout": ["ifmapcustomlayout", "ifmapsramrow", "ifmapsramcol"],
+            "sparsity": ["sparsitysupport", "sparserep", "sparseformat", "nonzeroelems", "optimizedmapping", "blocksize",
+                         "randomnumbergeneratorseed"],
+            "layout": ["ifmapcustomlayout", "filtercustomlayout", "ifmapsrambankbandwidth", "ifmapsrambanknum",
+                       "ifmapsrambankport", "filtersrambankbandwidth", "filtersrambanknum", "filtersrambankport",
+                       "ifmapsramrow", "ifmapsramcol", "onchipmemorybanks", "onchipmemorybankports"],
         ]
         for (number, raw) in lines(text) {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -96,6 +100,16 @@ public enum ScaleSimFiles {
         if let mode = values["interfacebandwidth"], mode.value.uppercased() != "CALC" {
             diagnostics.append(Diagnostic("InterfaceBandwidth '\(mode.value)' is not modelled: only CALC (SCALE-Sim's default)",
                                           file: file, line: mode.line, column: mode.column))
+        }
+        // SCALE-Sim v3's options that change its counts: sparse layers, Ramulator's DRAM traces and
+        // custom SRAM layouts (bank conflicts) are not modelled; their default, off, is accepted.
+        for (key, name) in [("sparsitysupport", "SparsitySupport"), ("usesparsity", "UseSparsity"),
+                            ("useramulatortrace", "UseRamulatorTrace"), ("ifmapcustomlayout", "IfmapCustomLayout"),
+                            ("filtercustomlayout", "FilterCustomLayout")] {
+            if let entry = values[key], entry.value.lowercased() != "false" {
+                diagnostics.append(Diagnostic("\(name) '\(entry.value)' is not modelled: only False (SCALE-Sim's default)",
+                                              file: file, line: entry.line, column: entry.column))
+            }
         }
         guard diagnostics.isEmpty, let rows, let columns, let ifmap, let filter, let ofmap, let dataflow else {
             return .failure(DiagnosticError(diagnostics))
@@ -160,8 +174,11 @@ public enum ScaleSimFiles {
     }
 
     /// SCALE-Sim v2's three reports, with its exact headers (each line ends with a comma).
+    /// The three reports, and the layers whose DRAM counts are estimates (their report columns
+    /// named) rather than SCALE-Sim's exact counts.
     public static func reports(_ layers: [ScaleSimLayer], _ config: Config, dataflow: Dataflow)
-        -> (compute: String, bandwidth: String, detailed: String) {
+        -> (compute: String, bandwidth: String, detailed: String, estimated: [(layer: String, columns: [String])]) {
+        var estimated: [(layer: String, columns: [String])] = []
         var compute = "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n"
         var bandwidth = "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, "
             + "Avg FILTER DRAM BW, Avg OFMAP DRAM BW,\n"
@@ -176,6 +193,9 @@ public enum ScaleSimFiles {
                                                                    filterKilobytes: config.filterSRAMKiB,
                                                                    ofmapKilobytes: config.ofmapSRAMKiB))
             let cycles = max(r.totalCycles, 1)
+            let columns = (r.dramIfmapAccuracy == .estimate ? ["DRAM IFMAP Reads"] : [])
+                + (r.dramOfmapAccuracy == .estimate ? ["DRAM OFMAP Writes"] : [])
+            if !columns.isEmpty { estimated.append((layer.name, columns)) }
             compute += "\(index), \(n(r.totalCycles)), \(n(r.stallCycles)), \(n(r.overallUtilizationPercent)), "
                 + "\(n(r.mappingEfficiencyPercent)), \(n(r.computeUtilizationPercent)),\n"
             // Bandwidths per cycle of the layer's run (SCALE-Sim divides DRAM accesses by each
@@ -187,6 +207,6 @@ public enum ScaleSimFiles {
                 + "\(n(r.sramOfmapWrites)), 0, \(stop), \(n(r.dramIfmapReads)), 0, \(stop), \(n(r.dramFilterReads)), 0, \(stop), "
                 + "\(n(r.dramOfmapWrites)),\n"
         }
-        return (compute, bandwidth, detailed)
+        return (compute, bandwidth, detailed, estimated)
     }
 }
