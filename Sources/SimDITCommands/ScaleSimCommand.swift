@@ -21,8 +21,9 @@ struct ScaleSimCommand: ParsableCommand {
             one less than the cycles counted), mapping efficiency, utilizations, and SRAM and DRAM \
             accesses per operand in words, for its CALC bandwidth mode. Where SCALE-Sim's DRAM count \
             depends on its trace (ifmap reads with overlapping windows that do not fit the SRAM), the \
-            column is an estimate and a note names the layers. README, "SCALE-Sim compatibility", says \
-            which column follows which convention.
+            column is an estimate; DIR/ESTIMATED_COLUMNS.csv lists those layers and columns. A layer \
+            whose name contains DP is depth-wise, one layer per channel, as in SCALE-Sim. README, \
+            "SCALE-Sim compatibility", says which column follows which convention.
             """)
 
     @Option(name: .long, help: "A SCALE-Sim .cfg file.")
@@ -56,18 +57,18 @@ struct ScaleSimCommand: ParsableCommand {
         }
         let reports = ScaleSimFiles.reports(layers, configuration, dataflow: dataflow ?? configuration.dataflow)
         for (name, content) in [("COMPUTE_REPORT.csv", reports.compute), ("BANDWIDTH_REPORT.csv", reports.bandwidth),
-                                ("DETAILED_ACCESS_REPORT.csv", reports.detailed)] {
+                                ("DETAILED_ACCESS_REPORT.csv", reports.detailed), ("ESTIMATED_COLUMNS.csv", reports.estimates)] {
             if let problem = OutputFile.write(content, to: (output as NSString).appendingPathComponent(name)) { throw fail([problem]) }
         }
         let flow = dataflow ?? configuration.dataflow
         print("\(layers.count) layer\(layers.count == 1 ? "" : "s"), \(flow.rawValue), \(configuration.rows)×\(configuration.columns) array: "
-              + "wrote \(output)/COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv")
+              + "wrote \(output)/COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv and ESTIMATED_COLUMNS.csv")
         if !reports.estimated.isEmpty {
-            let named = reports.estimated.prefix(8).map { "\($0.layer) (\($0.columns.joined(separator: ", ")))" }
-            let more = reports.estimated.count > 8 ? ", …" : ""
+            let named = reports.estimated.prefix(5).map { "\($0.layer) (\($0.columns.joined(separator: ", ")))" }
+            let more = reports.estimated.count > 5 ? "; …" : ""
             warn("estimated DRAM counts in \(reports.estimated.count) of \(layers.count) layers (SCALE-Sim's depend on its "
-                 + "trace; README, \"SCALE-Sim compatibility\", gives the error): \(named.joined(separator: "; "))\(more)",
-                 severity: "note")
+                 + "trace; README, \"SCALE-Sim compatibility\", gives the error), all listed in "
+                 + "\(output)/ESTIMATED_COLUMNS.csv: \(named.joined(separator: "; "))\(more)", severity: "note")
         }
     }
 }

@@ -106,6 +106,47 @@ struct ScaleSimCommandTests {
         #expect(estimated < layers.count)
     }
 
+    /// A topology with Windows line endings and a depth-wise row (`blkDP`: SCALE-Sim makes it one
+    /// layer per channel, `blkDPChannel_0` … `_3`), against SCALE-Sim's run of the same file
+    /// (Tests/Fixtures/scalesim/dp): every count equal, utilizations to 1e-9.
+    @Test(arguments: ["os", "ws", "is"])
+    func depthwiseRowsAndLineEndingsMatchScaleSim(dataflow: String) throws {
+        let directory = Self.fixtures.appendingPathComponent("dp")
+        let output = try temporaryDirectory()
+        let run = try SimDIT.run(["scalesim", "--config", directory.appendingPathComponent("cfg_\(dataflow).cfg").path,
+                                  "--topology", directory.appendingPathComponent("dp.csv").path, "--output", output.path])
+        #expect(run.status == 0 && run.standardOutput.hasPrefix("6 layers"), "\(run.standardOutput) \(run.standardError)")
+        let reference = directory.appendingPathComponent("scalesim-\(dataflow)")
+        let ours = try rows(output.appendingPathComponent("COMPUTE_REPORT.csv"))
+        let theirs = try rows(reference.appendingPathComponent("COMPUTE_REPORT.csv"))
+        #expect(ours.count == 7 && theirs.count == 7)
+        for (a, b) in zip(ours.dropFirst(), theirs.dropFirst()) {
+            for column in 1...5 {
+                #expect(abs((Double(a[column]) ?? -1) - (Double(b[column]) ?? 1)) < 1e-9, "column \(column): \(a) vs \(b)")
+            }
+        }
+        let detailed = try rows(output.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"))
+        let expected = try rows(reference.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"))
+        for (a, b) in zip(detailed.dropFirst(), expected.dropFirst()) {
+            for column in [3, 6, 9, 12, 15, 18] {
+                #expect(Double(a[column]) == Double(b[column]), "column \(column): \(a[column]) vs \(b[column])")
+            }
+        }
+        #expect(try rows(output.appendingPathComponent("ESTIMATED_COLUMNS.csv")) == [["LayerID", "Layer name", "Estimated columns", ""]])
+    }
+
+    /// A depth-wise row expanding past the layer limit is refused at its line.
+    @Test func depthwiseExpansionIsBounded() throws {
+        let directory = try temporaryDirectory()
+        let topology = directory.appendingPathComponent("big.csv")
+        try "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nfine, 8, 8, 3, 3, 4, 4, 1,\n"
+            .appending("hugeDP, 8, 8, 3, 3, 16777216, 1, 1,\n").write(to: topology, atomically: true, encoding: .utf8)
+        let run = try SimDIT.run(["scalesim", "--config", Self.fixtures.appendingPathComponent("cfg_os.cfg").path,
+                                  "--topology", topology.path, "--output", directory.appendingPathComponent("out").path])
+        #expect(run.status == 1 && run.standardError.contains("big.csv:3:1: error: the topology has more than 100000 layers once its depth-wise (DP) rows"),
+                "\(run.standardError)")
+    }
+
     /// A layer whose DRAM ifmap count SCALE-Sim takes from its trace is named in a note; a run
     /// whose counts are all exact has none. (56×56×64, 3×3, 64 filters, 64 kB: exact in ws, where
     /// every read misses; estimated in os.)
@@ -118,6 +159,9 @@ struct ScaleSimCommandTests {
             #expect(run.status == 0 && run.standardOutput.hasPrefix("1 layer, \(dataflow), 32×32 array: wrote"), "\(run.standardOutput)")
             #expect(run.standardError.contains("note: estimated DRAM counts in 1 of 1 layers") == estimated
                     && run.standardError.contains("conv2_x (DRAM IFMAP Reads)") == estimated, "\(run.standardError)")
+            let listed = try rows(output.appendingPathComponent("ESTIMATED_COLUMNS.csv"))
+            #expect(listed.count == (estimated ? 2 : 1) && (!estimated || listed[1] == ["0", "conv2_x", "DRAM IFMAP Reads", ""]),
+                    "\(listed)")
         }
     }
 

@@ -23,7 +23,8 @@ public enum CommercialReports {
         let lines: [String]
         init(_ text: String, file: String) {
             self.file = file
-            lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // Any line ending (LF, CRLF, CR): reports copied from Windows machines keep CRLF.
+            lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         }
         /// The first line containing `marker`, with its 1-based number.
         func line(containing marker: String) -> (number: Int, text: String)? {

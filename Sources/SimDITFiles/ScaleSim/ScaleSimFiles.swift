@@ -16,8 +16,10 @@ public enum ScaleSimFiles {
         public var ofmapSRAMKiB: Int
     }
 
+    /// The lines of a file with their 1-based numbers, whatever the line ending (LF, CRLF or CR:
+    /// SCALE-Sim's example files mix them, and Python's text mode reads all three).
     static func lines(_ text: String) -> [(number: Int, text: String)] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0 + 1, String($1)) }
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated().map { ($0 + 1, String($1)) }
     }
 
     /// Reads a configuration; every key the model uses must be present and valid.
@@ -118,9 +120,15 @@ public enum ScaleSimFiles {
                                ifmapSRAMKiB: ifmap, filterSRAMKiB: filter, ofmapSRAMKiB: ofmap))
     }
 
+    /// The most layers a topology may describe once SCALE-Sim's depth-wise rows are expanded (one
+    /// layer per channel), so the work and the reports stay bounded by the file's size.
+    public static let maximumLayers = 100_000
+
     /// Reads a topology: its first line is a header (skipped, as SCALE-Sim does); each row is a
     /// convolution (7 or 8 numbers after the name) or, with `gemm`, `M, N, K`. A trailing comma is
-    /// optional (SCALE-Sim requires it); empty rows and cells past the layer's are ignored.
+    /// optional (SCALE-Sim requires it); empty rows and cells past the layer's are ignored. As in
+    /// SCALE-Sim, a convolution whose name contains `DP` is depth-wise: it becomes one layer per
+    /// channel, `NAMEChannel_i` with one channel each.
     public static func readTopology(text: String, file: String, gemm: Bool) -> Result<[ScaleSimLayer], DiagnosticError> {
         var diagnostics: [Diagnostic] = []
         var layers: [ScaleSimLayer] = []
@@ -165,7 +173,24 @@ public enum ScaleSimFiles {
                                               + "\(layer.ifmapHeight)×\(layer.ifmapWidth)", file: file, line: number, column: 1))
                 continue
             }
-            layers.append(layer)
+            let copies = !gemm && layer.name.contains("DP") ? layer.channels : 1
+            guard layers.count + copies <= maximumLayers else {
+                diagnostics.append(Diagnostic("the topology has more than \(maximumLayers) layers"
+                                              + (copies > 1 ? " once its depth-wise (DP) rows are expanded, one layer per channel "
+                                                 + "as SCALE-Sim does" : ""),
+                                              file: file, line: number, column: 1))
+                break
+            }
+            if copies > 1 {
+                var channel = layer
+                channel.channels = 1
+                for index in 0..<copies {
+                    channel.name = layer.name + "Channel_\(index)"
+                    layers.append(channel)
+                }
+            } else {
+                layers.append(layer)
+            }
         }
         if layers.isEmpty && diagnostics.isEmpty {
             diagnostics.append(Diagnostic("the topology has no layers (its first line is a header)", file: file, line: 1, column: 1))
@@ -174,11 +199,14 @@ public enum ScaleSimFiles {
     }
 
     /// SCALE-Sim v2's three reports, with its exact headers (each line ends with a comma).
-    /// The three reports, and the layers whose DRAM counts are estimates (their report columns
-    /// named) rather than SCALE-Sim's exact counts.
+    /// The three reports, and the layers whose DRAM counts are estimates rather than SCALE-Sim's
+    /// exact counts: `estimated` names them, `estimates` is the CSV that lists them
+    /// (`LayerID, Layer name, Estimated columns`, the columns separated by `;`).
     public static func reports(_ layers: [ScaleSimLayer], _ config: Config, dataflow: Dataflow)
-        -> (compute: String, bandwidth: String, detailed: String, estimated: [(layer: String, columns: [String])]) {
+        -> (compute: String, bandwidth: String, detailed: String, estimates: String,
+            estimated: [(layer: String, columns: [String])]) {
         var estimated: [(layer: String, columns: [String])] = []
+        var estimates = "LayerID, Layer name, Estimated columns,\n"
         var compute = "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n"
         var bandwidth = "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, "
             + "Avg FILTER DRAM BW, Avg OFMAP DRAM BW,\n"
@@ -195,7 +223,10 @@ public enum ScaleSimFiles {
             let cycles = max(r.totalCycles, 1)
             let columns = (r.dramIfmapAccuracy == .estimate ? ["DRAM IFMAP Reads"] : [])
                 + (r.dramOfmapAccuracy == .estimate ? ["DRAM OFMAP Writes"] : [])
-            if !columns.isEmpty { estimated.append((layer.name, columns)) }
+            if !columns.isEmpty {
+                estimated.append((layer.name, columns))
+                estimates += "\(index), \(layer.name), \(columns.joined(separator: "; ")),\n"
+            }
             compute += "\(index), \(n(r.totalCycles)), \(n(r.stallCycles)), \(n(r.overallUtilizationPercent)), "
                 + "\(n(r.mappingEfficiencyPercent)), \(n(r.computeUtilizationPercent)),\n"
             // Bandwidths per cycle of the layer's run (SCALE-Sim divides DRAM accesses by each
@@ -207,6 +238,6 @@ public enum ScaleSimFiles {
                 + "\(n(r.sramOfmapWrites)), 0, \(stop), \(n(r.dramIfmapReads)), 0, \(stop), \(n(r.dramFilterReads)), 0, \(stop), "
                 + "\(n(r.dramOfmapWrites)),\n"
         }
-        return (compute, bandwidth, detailed, estimated)
+        return (compute, bandwidth, detailed, estimates, estimated)
     }
 }
