@@ -59,7 +59,7 @@ public struct VCDActivity: Sendable {
         var clockRises = 0
         var clockBit: Int?
         var initial = false   // inside $dumpvars: initial values, not transitions
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)   // LF, CRLF or CR
         var lineIndex = 0
         func change(_ value: Substring, _ id: Substring, line: Int) throws(ParseError) {
             guard let indices = idBits[id] else { return }

@@ -76,6 +76,13 @@ struct VCDActivityTests {
         #expect(!commands.contains("{clk}"))
     }
 
+    /// A dump written with Windows line endings reads the same.
+    @Test func windowsLineEndingsReadTheSame() throws {
+        let unix = try VCDActivity.parse(Self.dump)
+        let windows = try VCDActivity.parse(Self.dump.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(windows.openSTACommands() == unix.openSTACommands() && windows.clockCycles == 4)
+    }
+
     @Test(arguments: [
         ("$scope module dut $end\n$var wire x ! a $end\n$enddefinitions $end\n#0\n", "line 2"),
         ("$scope module dut $end\n$var wire 1 ! clk $end\n$enddefinitions $end\n#0\n1!\n#5\n2!\n", "line 7"),
