@@ -51,7 +51,7 @@ enum SystolicModel {
         let tiles = rOW * rOH * rB * rIC * rKW * rKH * rOC  // T
         let weightStationaryTiles = rOW * rOH * rB          // WS
 
-        // §4.2 Compute: one N-IC × M-OC block step per cycle, plus fill/drain per DRAM tile.
+        // §4.2 Compute: one step of the mapping's N×M block per cycle, plus fill/drain per DRAM tile.
         let cyclesPerTile = tileCycles(t, mapping, hw)  // C
         var counts = Counts()
         counts.systolicComputeCycles = ceil(cyclesPerTile * tiles)
