@@ -105,19 +105,29 @@ struct ScaleSimModelTests {
         if c.ifmap == .exact {
             #expect(r.dramIfmapReads == c.expected[0])
         } else {
-            // Within the bound measured over 544 runs (README): −78 % … +143 %.
-            #expect(abs(r.dramIfmapReads - c.expected[0]) / c.expected[0] < 1.43, "\(r.dramIfmapReads) vs \(c.expected[0])")
+            // Within the bound measured over 544 runs (README): −78 % … +64 %.
+            #expect(abs(r.dramIfmapReads - c.expected[0]) / c.expected[0] < 0.79, "\(r.dramIfmapReads) vs \(c.expected[0])")
         }
     }
 
-    /// No layer size makes the DRAM model loop long, overflow or trap: 2^24 on every side.
+    /// No layer size makes the DRAM model loop long, overflow or trap: 2^24 on every side, one or
+    /// 2^24 channels (the latter reaches ws's exact all-miss regime, the former its walked estimate
+    /// over 2^33 row folds), arrays 1×1 to 8192×8192, buffers of 1 kB to 2^30 kB.
     @Test func hugeLayersStayBounded() {
         let huge = 1 << 24
         for dataflow in [Dataflow.outputStationary, .weightStationary, .inputStationary] {
-            let layer = Self.conv("huge", huge, huge, huge / 2, huge / 2, huge, huge, 1)
-            let r = ScaleSimModel.evaluate(layer, rows: 1, columns: 1, dataflow: dataflow, sram: ScaleSimSRAMSizes(kilobytes: 1))
-            #expect(r.dramIfmapReads.isFinite && r.dramFilterReads.isFinite && r.dramOfmapWrites.isFinite)
-            #expect(r.dramIfmapReads > 0 && r.dramFilterReads > 0)
+            for channels in [1, huge] {
+                for array in [1, 8192] {
+                    for kilobytes in [1, 1 << 30] {
+                        let layer = Self.conv("huge", huge, huge, huge / 2, huge / 2, channels, huge, 1)
+                        let r = ScaleSimModel.evaluate(layer, rows: array, columns: array, dataflow: dataflow,
+                                                       sram: ScaleSimSRAMSizes(kilobytes: kilobytes))
+                        let what = "\(dataflow) \(channels) channels, \(array) array, \(kilobytes) kB"
+                        #expect(r.dramIfmapReads.isFinite && r.dramFilterReads.isFinite && r.dramOfmapWrites.isFinite, "\(what)")
+                        #expect(r.dramIfmapReads > 0 && r.dramFilterReads > 0, "\(what)")
+                    }
+                }
+            }
         }
     }
 }
@@ -160,12 +170,12 @@ struct ScaleSimRunsTests {
             }
         }
         // The README's figures: 1,490 ifmap counts exact, 544 estimated with a median |error| of
-        // 4.7 % and the worst +143 % / −78 %.
+        // 5.5 % and the worst +64 % / −78 %.
         let errors = estimated.map(abs).sorted()
         try #require(!errors.isEmpty)
         #expect(exactIfmap == 1_490 && estimated.count == 544, "\(exactIfmap) exact, \(estimated.count) estimated")
         #expect(exactOfmap == 2_034)
-        #expect(abs(errors[errors.count / 2] - 0.047) < 0.005, "median \(errors[errors.count / 2])")
-        #expect((estimated.max() ?? 0) <= 1.43 && (estimated.min() ?? 0) >= -0.79, "\(estimated.min() ?? 0) … \(estimated.max() ?? 0)")
+        #expect(abs(errors[errors.count / 2] - 0.055) < 0.005, "median \(errors[errors.count / 2])")
+        #expect((estimated.max() ?? 0) <= 0.64 && (estimated.min() ?? 0) >= -0.79, "\(estimated.min() ?? 0) … \(estimated.max() ?? 0)")
     }
 }

@@ -97,7 +97,7 @@ public struct ScaleSimLayerReport: Sendable, Hashable {
 ///     writes without pads, an estimate;
 ///   - ifmap reads: exact when the touched words fit the buffer's `C = 50·⌊1024·kB/100⌋`, when no
 ///     windows overlap, and in ws when every row fold reads at least `C` words with
-///     `2·Ra ≤ Cin`; otherwise an estimate (median error 4.7 %, worst +143 % / −78 % over 544
+///     `2·Ra ≤ Cin`; otherwise an estimate (median error 5.5 %, worst +64 % / −78 % over 544
 ///     SCALE-Sim runs). E.g. 56×56×64, 3×3, 64 filters, ws, 32×32, 64 kB: 3,359,232 ifmap reads
 ///     and 3,359,263 ofmap writes, both exact.
 /// Stalls are 0 (its CALC mode).
