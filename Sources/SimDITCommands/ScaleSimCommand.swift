@@ -66,7 +66,7 @@ struct ScaleSimCommand: ParsableCommand {
         if !reports.estimated.isEmpty {
             let named = reports.estimated.prefix(5).map { "\($0.layer) (\($0.columns.joined(separator: ", ")))" }
             let more = reports.estimated.count > 5 ? "; …" : ""
-            warn("estimated DRAM counts in \(reports.estimated.count) of \(layers.count) layers (SCALE-Sim's depend on its "
+            warn("estimated DRAM columns in \(reports.estimated.count) of \(layers.count) layers (SCALE-Sim's depend on its "
                  + "trace; README, \"SCALE-Sim compatibility\", gives the error), all listed in "
                  + "\(output)/ESTIMATED_COLUMNS.csv: \(named.joined(separator: "; "))\(more)", severity: "note")
         }

@@ -179,3 +179,66 @@ struct ScaleSimRunsTests {
         #expect((estimated.max() ?? 0) <= 0.64 && (estimated.min() ?? 0) >= -0.79, "\(estimated.min() ?? 0) … \(estimated.max() ?? 0)")
     }
 }
+
+/// The start and stop cycles and DRAM bandwidths against every real SCALE-Sim run kept in
+/// Tests/Fixtures/scalesim/scalesim-windows.csv (the 2,034 layers of scalesim-runs.csv): SRAM and
+/// filter DRAM windows equal, ifmap and ofmap DRAM windows equal wherever the model says exact, each
+/// DRAM bandwidth equal where its count and window are; the estimated ifmap windows within the
+/// README's error.
+@Suite("SCALE-Sim windows")
+struct ScaleSimWindowsTests {
+    @Test func everyKeptWindowAgrees() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/scalesim/scalesim-windows.csv")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(lines.count == 2_034)
+        var exactIfmap = 0, exactOfmap = 0, exactIfmapBandwidth = 0
+        // Relative to SCALE-Sim's window, and to its bandwidth.
+        var stopErrors: [Double] = [], bandwidthErrors: [Double] = []
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
+        for line in lines {
+            let cells = line.split(separator: ",").map(String.init)
+            let n = cells.compactMap { Int($0) }
+            let bandwidths = cells.suffix(3).compactMap(Double.init)
+            try #require(cells.count == 30 && n.count == 25 && bandwidths.count == 3, "\(line)")
+            let dataflow = try #require(Dataflow(rawValue: cells[9]))
+            let layer = ScaleSimLayer(name: cells[0], ifmapHeight: n[0], ifmapWidth: n[1], filterHeight: n[2], filterWidth: n[3],
+                                      channels: n[4], filters: n[5], strideHeight: n[6], strideWidth: n[7])
+            let r = ScaleSimModel.evaluate(layer, rows: n[8], columns: n[9], dataflow: dataflow,
+                                           sram: ScaleSimSRAMSizes(ifmapKilobytes: n[10], filterKilobytes: n[11], ofmapKilobytes: n[12]))
+            let w = r.windows, expected = n[13...].map(Double.init)
+            func pair(_ i: Int) -> ScaleSimWindow { ScaleSimWindow(start: expected[i], stop: expected[i + 1]) }
+            #expect([w.sramIfmap, w.sramFilter, w.sramOfmap, w.dramFilter] == [pair(0), pair(2), pair(4), pair(8)], "\(line)")
+            #expect(close(w.dramFilter.bandwidth(r.dramFilterReads), bandwidths[1]), "\(line)")
+            if w.dramOfmapAccuracy == .exact {
+                exactOfmap += 1
+                #expect(w.dramOfmap == pair(10), "\(line)")
+                #expect(close(w.dramOfmap.bandwidth(r.dramOfmapWrites), bandwidths[2]), "\(line)")
+            }
+            if w.dramIfmapAccuracy == .exact {
+                exactIfmap += 1
+                #expect(w.dramIfmap == pair(6), "\(line)")
+                if r.dramIfmapAccuracy == .exact {
+                    exactIfmapBandwidth += 1
+                    #expect(close(w.dramIfmap.bandwidth(r.dramIfmapReads), bandwidths[0]), "\(line)")
+                }
+            } else {
+                let window = pair(6)
+                stopErrors.append((w.dramIfmap.stop - window.stop) / (window.stop - window.start + 1))
+                bandwidthErrors.append(w.dramIfmap.bandwidth(r.dramIfmapReads) / bandwidths[0] - 1)
+            }
+        }
+        stopErrors.sort(); bandwidthErrors.sort()
+        try #require(!stopErrors.isEmpty && !bandwidthErrors.isEmpty)
+        let medianStop = stopErrors.map(abs).sorted()[stopErrors.count / 2]
+        let medianBandwidth = bandwidthErrors.map(abs).sorted()[bandwidthErrors.count / 2]
+        // The README's figures: 1,472 ifmap windows exact (and their bandwidths), 562 estimated, the
+        // stop off by a median 2.9 % of SCALE-Sim's window (−68 % … +280 %), the bandwidth by a
+        // median 8.3 % (−83 % … +137 %).
+        #expect(exactIfmap == 1_472 && exactIfmapBandwidth == 1_472 && exactOfmap == 2_034, "\(exactIfmap), \(exactOfmap)")
+        #expect(abs(medianStop - 0.029) < 0.005 && stopErrors[0] >= -0.68 && stopErrors[stopErrors.count - 1] <= 2.8,
+                "\(medianStop), \(stopErrors[0]) … \(stopErrors[stopErrors.count - 1])")
+        #expect(abs(medianBandwidth - 0.083) < 0.005 && bandwidthErrors[0] >= -0.83 && bandwidthErrors[bandwidthErrors.count - 1] <= 1.37,
+                "\(medianBandwidth), \(bandwidthErrors[0]) … \(bandwidthErrors[bandwidthErrors.count - 1])")
+    }
+}

@@ -79,6 +79,10 @@ public struct ScaleSimLayerReport: Sendable, Hashable {
     /// Whether `dramOfmapWrites` equals SCALE-Sim's count (always, unless the array is at least
     /// half the ofmap buffer wide).
     public var dramOfmapAccuracy: ScaleSimAccuracy
+    /// The start and stop cycles of each buffer's accesses (`ScaleSimWindowModel`), with the
+    /// accuracy of the ifmap and ofmap DRAM windows; the DRAM bandwidths divide each count by its
+    /// window (`ScaleSimWindow.bandwidth`).
+    public var windows: ScaleSimWindows
 }
 
 /// SCALE-Sim v2's compute model, in closed form. With `Sr × Sc` the operand matrix the array folds
@@ -126,18 +130,23 @@ public enum ScaleSimModel {
                                                 capacity: ScaleSimDRAM.capacity(kilobytes: sram.ifmapKilobytes))
         let ofmapDRAM = ScaleSimDRAM.ofmapWrites(dataflow == .outputStationary ? e * m : fr * e * m, columns: ca,
                                                  kilobytes: sram.ofmapKilobytes)
+        let sramIfmapReads = dataflow == .inputStationary ? e * k : fc * e * k
+        let dramFilterReads = ScaleSimDRAM.filterReads(window: k, filters: m, rowFolds: fr, columnFolds: fc, columns: ca,
+                                                       dataflow: dataflow,
+                                                       capacity: ScaleSimDRAM.capacity(kilobytes: sram.filterKilobytes))
+        let windows = ScaleSimWindowModel.evaluate(layer, rows: rows, columns: columns, dataflow: dataflow, sram: sram,
+                                                   dramIfmapReads: ifmapDRAM.0, dramIfmapAccuracy: ifmapDRAM.1,
+                                                   dramFilterReads: dramFilterReads, sramIfmapReads: sramIfmapReads)
         return ScaleSimLayerReport(
             totalCycles: cycles, stallCycles: 0,
             overallUtilizationPercent: cycles > 0 ? 100 * e * m * k / (cycles * ra * ca) : 0,
             mappingEfficiencyPercent: mapping,
             computeUtilizationPercent: utilizationFold > 0 ? mapping * t / utilizationFold : 0,
-            sramIfmapReads: dataflow == .inputStationary ? e * k : fc * e * k,
+            sramIfmapReads: sramIfmapReads,
             sramFilterReads: filterReads,
             sramOfmapWrites: ofmapWrites,
             dramIfmapReads: ifmapDRAM.0,
-            dramFilterReads: ScaleSimDRAM.filterReads(window: k, filters: m, rowFolds: fr, columnFolds: fc, columns: ca,
-                                                      dataflow: dataflow,
-                                                      capacity: ScaleSimDRAM.capacity(kilobytes: sram.filterKilobytes)),
-            dramOfmapWrites: ofmapDRAM.0, dramIfmapAccuracy: ifmapDRAM.1, dramOfmapAccuracy: ofmapDRAM.1)
+            dramFilterReads: dramFilterReads,
+            dramOfmapWrites: ofmapDRAM.0, dramIfmapAccuracy: ifmapDRAM.1, dramOfmapAccuracy: ofmapDRAM.1, windows: windows)
     }
 }

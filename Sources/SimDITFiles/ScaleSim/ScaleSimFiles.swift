@@ -199,8 +199,8 @@ public enum ScaleSimFiles {
     }
 
     /// SCALE-Sim v2's three reports, with its exact headers (each line ends with a comma).
-    /// The three reports, and the layers whose DRAM counts are estimates rather than SCALE-Sim's
-    /// exact counts: `estimated` names them, `estimates` is the CSV that lists them
+    /// The three reports, and the layers with DRAM columns (counts, start and stop cycles,
+    /// bandwidths) that estimate rather than equal SCALE-Sim's: `estimated` names them, `estimates` is the CSV that lists them
     /// (`LayerID, Layer name, Estimated columns`, the columns separated by `;`).
     public static func reports(_ layers: [ScaleSimLayer], _ config: Config, dataflow: Dataflow)
         -> (compute: String, bandwidth: String, detailed: String, estimates: String,
@@ -220,23 +220,29 @@ public enum ScaleSimFiles {
                                            sram: ScaleSimSRAMSizes(ifmapKilobytes: config.ifmapSRAMKiB,
                                                                    filterKilobytes: config.filterSRAMKiB,
                                                                    ofmapKilobytes: config.ofmapSRAMKiB))
-            let cycles = max(r.totalCycles, 1)
-            let columns = (r.dramIfmapAccuracy == .estimate ? ["DRAM IFMAP Reads"] : [])
-                + (r.dramOfmapAccuracy == .estimate ? ["DRAM OFMAP Writes"] : [])
+            let cycles = max(r.totalCycles, 1), w = r.windows
+            // In the reports' order: DETAILED_ACCESS_REPORT's DRAM columns, then BANDWIDTH_REPORT's.
+            let ifmapWindow = w.dramIfmapAccuracy == .estimate ? ["DRAM IFMAP Start Cycle", "DRAM IFMAP Stop Cycle"] : []
+            let ofmapWindow = w.dramOfmapAccuracy == .estimate ? ["DRAM OFMAP Start Cycle", "DRAM OFMAP Stop Cycle"] : []
+            let columns = ifmapWindow + (r.dramIfmapAccuracy == .estimate ? ["DRAM IFMAP Reads"] : [])
+                + ofmapWindow + (r.dramOfmapAccuracy == .estimate ? ["DRAM OFMAP Writes"] : [])
+                + (r.dramIfmapAccuracy == .estimate || w.dramIfmapAccuracy == .estimate ? ["Avg IFMAP DRAM BW"] : [])
+                + (r.dramOfmapAccuracy == .estimate || w.dramOfmapAccuracy == .estimate ? ["Avg OFMAP DRAM BW"] : [])
             if !columns.isEmpty {
                 estimated.append((layer.name, columns))
                 estimates += "\(index), \(layer.name), \(columns.joined(separator: "; ")),\n"
             }
             compute += "\(index), \(n(r.totalCycles)), \(n(r.stallCycles)), \(n(r.overallUtilizationPercent)), "
                 + "\(n(r.mappingEfficiencyPercent)), \(n(r.computeUtilizationPercent)),\n"
-            // Bandwidths per cycle of the layer's run (SCALE-Sim divides DRAM accesses by each
-            // operand's own start–stop window, which the closed form does not model).
+            // SRAM bandwidths per cycle of the layer's run; DRAM ones per cycle of each operand's
+            // own start–stop window, as SCALE-Sim divides them.
             bandwidth += "\(index), \(n(r.sramIfmapReads / cycles)), \(n(r.sramFilterReads / cycles)), \(n(r.sramOfmapWrites / cycles)), "
-                + "\(n(r.dramIfmapReads / cycles)), \(n(r.dramFilterReads / cycles)), \(n(r.dramOfmapWrites / cycles)),\n"
-            let stop = n(r.totalCycles)
-            detailed += "\(index), 0, \(stop), \(n(r.sramIfmapReads)), 0, \(stop), \(n(r.sramFilterReads)), 0, \(stop), "
-                + "\(n(r.sramOfmapWrites)), 0, \(stop), \(n(r.dramIfmapReads)), 0, \(stop), \(n(r.dramFilterReads)), 0, \(stop), "
-                + "\(n(r.dramOfmapWrites)),\n"
+                + "\(n(w.dramIfmap.bandwidth(r.dramIfmapReads))), \(n(w.dramFilter.bandwidth(r.dramFilterReads))), "
+                + "\(n(w.dramOfmap.bandwidth(r.dramOfmapWrites))),\n"
+            func accesses(_ window: ScaleSimWindow, _ count: Double) -> String { "\(n(window.start)), \(n(window.stop)), \(n(count))" }
+            detailed += "\(index), \(accesses(w.sramIfmap, r.sramIfmapReads)), \(accesses(w.sramFilter, r.sramFilterReads)), "
+                + "\(accesses(w.sramOfmap, r.sramOfmapWrites)), \(accesses(w.dramIfmap, r.dramIfmapReads)), "
+                + "\(accesses(w.dramFilter, r.dramFilterReads)), \(accesses(w.dramOfmap, r.dramOfmapWrites)),\n"
         }
         return (compute, bandwidth, detailed, estimates, estimated)
     }
