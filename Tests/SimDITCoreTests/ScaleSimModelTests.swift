@@ -125,6 +125,9 @@ struct ScaleSimModelTests {
                         let what = "\(dataflow) \(channels) channels, \(array) array, \(kilobytes) kB"
                         #expect(r.dramIfmapReads.isFinite && r.dramFilterReads.isFinite && r.dramOfmapWrites.isFinite, "\(what)")
                         #expect(r.dramIfmapReads > 0 && r.dramFilterReads > 0, "\(what)")
+                        let w = r.windows
+                        #expect([w.sramIfmap, w.sramFilter, w.sramOfmap, w.dramIfmap, w.dramFilter, w.dramOfmap]
+                            .allSatisfy { $0.start.isFinite && $0.stop.isFinite && $0.stop >= $0.start - 1 }, "\(what): \(w)")
                     }
                 }
             }

@@ -77,7 +77,11 @@ enum ScaleSimWindowModel {
         func row(of w: Double) -> Double {
             guard skewed else { return offset + ((w - 1) / second).rounded(.down) }
             var low = 0.0, high = max(0, first + second - 2)
-            while low < high {
+            // Bounded: past 2^53 doubles stop resolving single rows, so the loop also stops
+            // after 128 halvings (the answer is then within a row or two).
+            var steps = 0
+            while low < high && steps < 128 {
+                steps += 1
                 let middle = ((low + high) / 2).rounded(.down)
                 if Self.skewedCount(first, second, through: middle) >= w { high = middle } else { low = middle + 1 }
             }
