@@ -38,7 +38,7 @@ struct ScaleSimCommand: ParsableCommand {
     @Option(name: .long, help: "os, ws or is. (default: the configuration's Dataflow)")
     var dataflow: Dataflow?
 
-    @Option(name: .long, help: "The directory for the three reports (created if missing).")
+    @Option(name: .long, help: "The directory for the reports and ESTIMATED_COLUMNS.csv (created if missing).")
     var output: String
 
     func run() throws {

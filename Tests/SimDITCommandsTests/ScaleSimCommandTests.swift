@@ -102,37 +102,50 @@ struct ScaleSimCommandTests {
                 #expect(abs(ifmap - expected) / expected <= Self.ifmapEstimateBound, "\(layer.name) ifmap: \(ifmap) vs \(expected)")
             }
         }
-        // Each run has layers outside the fitting regime; the small-SRAM ones some estimates too.
-        #expect(estimated < layers.count)
+        // Half the counts or more are exact; the 1 and 4 kB runs estimate some ifmap reads.
+        #expect(estimated <= layers.count / 2)
+        if run.hasSuffix("_s1") || run.hasSuffix("_s4") { #expect(estimated > 0, "\(run)") }
     }
 
-    /// A topology with Windows line endings and a depth-wise row (`blkDP`: SCALE-Sim makes it one
-    /// layer per channel, `blkDPChannel_0` … `_3`), against SCALE-Sim's run of the same file
-    /// (Tests/Fixtures/scalesim/dp): every count and start and stop cycle equal, utilizations to 1e-9.
-    @Test(arguments: ["os", "ws", "is"])
-    func depthwiseRowsAndLineEndingsMatchScaleSim(dataflow: String) throws {
-        let directory = Self.fixtures.appendingPathComponent("dp")
+    /// Whole SCALE-Sim runs kept with their three reports, compared column by column: every
+    /// column equal (utilizations and bandwidths to 1e-9 relative) except the ones
+    /// ESTIMATED_COLUMNS.csv lists for the layer.
+    /// - dp: Windows line endings and a depth-wise row (`blkDP`: SCALE-Sim makes it one layer per
+    ///   channel, `blkDPChannel_0` … `_3`); nothing estimated.
+    /// - stride: strides larger than the filter, where SCALE-Sim's output count puts the last
+    ///   windows wholly past the ifmap (10×1 with stride 8: windows at 0, 8 and 16), at 64 and 1 kB.
+    @Test(arguments: [("dp", "os", 6), ("dp", "ws", 6), ("dp", "is", 6),
+                      ("stride", "os_64", 5), ("stride", "ws_64", 5), ("stride", "is_64", 5),
+                      ("stride", "os_1", 5), ("stride", "ws_1", 5), ("stride", "is_1", 5)])
+    func keptRunsMatchEveryColumn(fixture: String, run: String, layers: Int) throws {
+        let directory = Self.fixtures.appendingPathComponent(fixture)
+        let topology = try FileManager.default.contentsOfDirectory(atPath: directory.path).first { $0.hasSuffix(".csv") } ?? ""
         let output = try temporaryDirectory()
-        let run = try SimDIT.run(["scalesim", "--config", directory.appendingPathComponent("cfg_\(dataflow).cfg").path,
-                                  "--topology", directory.appendingPathComponent("dp.csv").path, "--output", output.path])
-        #expect(run.status == 0 && run.standardOutput.hasPrefix("6 layers"), "\(run.standardOutput) \(run.standardError)")
-        let reference = directory.appendingPathComponent("scalesim-\(dataflow)")
-        let ours = try rows(output.appendingPathComponent("COMPUTE_REPORT.csv"))
-        let theirs = try rows(reference.appendingPathComponent("COMPUTE_REPORT.csv"))
-        #expect(ours.count == 7 && theirs.count == 7)
-        for (a, b) in zip(ours.dropFirst(), theirs.dropFirst()) {
-            for column in 1...5 {
-                #expect(abs((Double(a[column]) ?? -1) - (Double(b[column]) ?? 1)) < 1e-9, "column \(column): \(a) vs \(b)")
+        let result = try SimDIT.run(["scalesim", "--config", directory.appendingPathComponent("cfg_\(run).cfg").path,
+                                     "--topology", directory.appendingPathComponent(topology).path, "--output", output.path])
+        #expect(result.status == 0 && result.standardOutput.hasPrefix("\(layers) layers"), "\(result.standardOutput) \(result.standardError)")
+        var estimated: Set<String> = []
+        for row in try rows(output.appendingPathComponent("ESTIMATED_COLUMNS.csv")).dropFirst() where row.count >= 3 {
+            for column in row[2].split(separator: ";") { estimated.insert("\(row[0]) \(column.trimmingCharacters(in: .whitespaces))") }
+        }
+        if fixture == "dp" { #expect(estimated.isEmpty) }
+        var compared = 0
+        for report in ["COMPUTE_REPORT.csv", "DETAILED_ACCESS_REPORT.csv", "BANDWIDTH_REPORT.csv"] {
+            let ours = try rows(output.appendingPathComponent(report))
+            let theirs = try rows(directory.appendingPathComponent("scalesim-\(run)").appendingPathComponent(report))
+            #expect(ours.first == theirs.first, "\(report) header")
+            #expect(ours.count == layers + 1 && theirs.count == layers + 1, "\(report)")
+            let header = theirs.first ?? []
+            for (a, b) in zip(ours.dropFirst(), theirs.dropFirst()) {
+                for column in 1..<min(a.count, b.count, header.count) where !header[column].isEmpty {
+                    if estimated.contains("\(a[0]) \(header[column])") { continue }
+                    let (x, y) = (Double(a[column]) ?? .nan, Double(b[column]) ?? .nan)
+                    #expect(abs(x - y) <= 1e-9 * max(1, abs(y)), "\(report) layer \(a[0]) \(header[column]): \(x) vs \(y)")
+                    compared += 1
+                }
             }
         }
-        let detailed = try rows(output.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"))
-        let expected = try rows(reference.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"))
-        for (a, b) in zip(detailed.dropFirst(), expected.dropFirst()) {
-            for column in 1...18 {
-                #expect(Double(a[column]) == Double(b[column]), "column \(column): \(a[column]) vs \(b[column])")
-            }
-        }
-        #expect(try rows(output.appendingPathComponent("ESTIMATED_COLUMNS.csv")) == [["LayerID", "Layer name", "Estimated columns", ""]])
+        #expect(compared >= layers * 25)
     }
 
     /// A depth-wise row expanding past the layer limit is refused at its line.

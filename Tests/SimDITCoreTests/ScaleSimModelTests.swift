@@ -62,7 +62,7 @@ struct ScaleSimModelTests {
     }
 
     /// DRAM counts with SRAMs too small for the operands, from scalesim 2.0.2 runs
-    /// (DETAILED_ACCESS_REPORT.csv; /tmp/ss-dram and the acceptance runs of Tests/Fixtures/scalesim).
+    /// (DETAILED_ACCESS_REPORT.csv; rows of Tests/Fixtures/scalesim/scalesim-runs.csv).
     struct DRAMCase: Sendable, CustomTestStringConvertible {
         var layer: ScaleSimLayer
         var dataflow: Dataflow

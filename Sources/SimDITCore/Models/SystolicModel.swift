@@ -16,9 +16,15 @@ enum SystolicModel {
     /// and time loop `x_t` (MODEL-EXTENSIONS.md §12), `cyc_tile = kw·kh·⌈x_r/N⌉·⌈x_c/M⌉·x_t`; weight
     /// stationary gives the published `ow·oh·kw·kh·b·⌈ic/N⌉·⌈oc/M⌉`, which the RTL templates are
     /// verified against.
+    /// The published mapping keeps the published product order, so its results stay bit for bit
+    /// even where partial products pass 2^53.
     @inline(__always)
     static func tileCycles(_ t: SystolicTile, _ mapping: ArrayMapping, _ hw: DerivedHardware) -> Double {
-        t.kernelWidth * t.kernelHeight * ceil(t.extent(mapping.rows) / hw.rows)
+        if mapping.time == .pixels {
+            return t.outputWidth * t.outputHeight * t.kernelWidth * t.kernelHeight * t.batch
+                * ceil(t.inputChannels / hw.rows) * ceil(t.outputChannels / hw.columns) + hw.systolicFill
+        }
+        return t.kernelWidth * t.kernelHeight * ceil(t.extent(mapping.rows) / hw.rows)
             * ceil(t.extent(mapping.columns) / hw.columns) * t.extent(mapping.time) + hw.systolicFill
     }
 
@@ -147,14 +153,19 @@ enum SystolicModel {
         // input channels run in time.
         let pixels = t.outputWidth * t.outputHeight * t.batch
         let inputReads = folds(.outputChannels, t.outputChannels, mapping, hw) ?? 1
-        let weightReads = folds(.pixels, pixels, mapping, hw) ?? ceil(t.outputWidth) * ceil(t.outputHeight) * ceil(t.batch)
         let accumulationSteps = mapping.isSpatial(.inputChannels)
             ? t.inputChannels / (mapping.rows == .inputChannels ? n : m) * ceil(t.kernelWidth) * ceil(t.kernelHeight)
             : 1
         counts.sram.ibufBits = t.outputWidth * t.outputHeight * t.batch * t.inputChannels * t.kernelWidth
             * t.kernelHeight * inputReads * rOW * rOH * rB * rIC * rKW * rKH * cOC * bwA
-        counts.sram.wbufBits = t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels
-            * weightReads * cOW * cOH * cB * rIC * rKW * rKH * rOC * bwW
+        if let weightReads = folds(.pixels, pixels, mapping, hw) {
+            counts.sram.wbufBits = t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels
+                * weightReads * cOW * cOH * cB * rIC * rKW * rKH * rOC * bwW
+        } else {
+            counts.sram.wbufBits = t.kernelWidth * t.kernelHeight * t.inputChannels * t.outputChannels
+                * ceil(t.outputWidth) * ceil(t.outputHeight) * ceil(t.batch) * cOW * cOH * cB
+                * rIC * rKW * rKH * rOC * bwW
+        }
         counts.sram.obufBits = t.outputWidth * t.outputHeight * t.batch * t.outputChannels
             * (2 * accumulationSteps * cIC * cKW * cKH - 1)
             * rOW * rOH * rB * rOC * bwP

@@ -121,9 +121,11 @@ enum ScaleSimDRAM {
     struct Side {
         /// Ifmap size `n`, filter size `f`, stride `s`, outputs `e = ⌈(n − f)/s⌉ + 1`.
         var size, filter, stride, outputs: Double
-        /// `ρ = n − (e − 1)·s`: filter offsets `r < ρ` are inside the ifmap for all `e` outputs,
-        /// the others for `e − 1` (the overhanging last window).
-        var inside: Double { size - (outputs - 1) * stride }
+        /// `ρ = max(0, n − (e − 1)·s)`: filter offsets `r < ρ` are inside the ifmap for all `e`
+        /// outputs, the others for `e − 1` (the overhanging last window). SCALE-Sim's
+        /// `e = ⌈(n − f + s)/s⌉` can place the last window wholly past the ifmap (a stride larger
+        /// than the filter: `n = 10, f = 1, s = 8` gives windows at 0, 8 and 16), and then `ρ = 0`.
+        var inside: Double { max(0, size - (outputs - 1) * stride) }
 
         /// Outputs whose filter offset `r` falls inside the ifmap: `e` if `r < ρ`, else `e − 1`.
         func validAt(_ r: Double) -> Double { r < inside ? outputs : outputs - 1 }

@@ -47,13 +47,14 @@ public struct ScaleSimLayer: Sendable, Hashable {
     var window: Double { Double(filterHeight) * Double(filterWidth) * Double(channels) }
 
     /// The ifmap pixels some window touches, per channel: all of them unless the stride skips
-    /// rows; an overhanging last window touches only the pixels that exist.
+    /// rows; an overhanging last window touches only the pixels that exist (none when it starts
+    /// past the ifmap, as SCALE-Sim's output count allows with a stride larger than the filter).
     var touchedIfmapElements: Double {
         func touched(_ size: Int, _ filter: Int, _ stride: Int) -> Int {
             let outputs = Self.outputs(size, filter, stride)
             guard outputs > 0 else { return 0 }
             let lastStart = (outputs - 1) * stride
-            return stride >= filter ? (outputs - 1) * filter + min(filter, size - lastStart) : min(size, lastStart + filter)
+            return stride >= filter ? (outputs - 1) * filter + max(0, min(filter, size - lastStart)) : min(size, lastStart + filter)
         }
         return Double(touched(ifmapHeight, filterHeight, strideHeight)) * Double(touched(ifmapWidth, filterWidth, strideWidth))
             * Double(channels)

@@ -223,10 +223,13 @@ enum ScaleSimWindowModel {
         case .inputStationary:
             let firstColumns = min(f.ca, f.e), firstRows = min(ra, f.k)
             let first = classes.filter { $0.smallest <= firstColumns - 1 }.map { offsets.atMost(firstRows - 1, $0) }.max() ?? 0
-            let present = classes.filter { $0.largest >= (f.fc - 1) * f.ca }
+            // The last column fold holding a valid pixel: with SCALE-Sim's output count the last
+            // pixels' windows can lie wholly past the ifmap, leaving the last folds empty.
+            let columnFold = min(f.fc - 1, ((classes.map(\.largest).max() ?? 0) / f.ca).rounded(.down))
+            let present = classes.filter { $0.largest >= columnFold * f.ca }
             let fold = ((present.map(offsets.largest).max() ?? 0) / ra).rounded(.down), k0 = fold * ra
             let least = present.compactMap { offsets.atLeast(k0, $0) }.min() ?? k0
-            ifmap = ScaleSimWindow(start: ra - 1 - first + 1, stop: f.base(f.fc - 1, fold) + ra - 1 - (least - k0) + 1)
+            ifmap = ScaleSimWindow(start: ra - 1 - first + 1, stop: f.base(columnFold, fold) + ra - 1 - (least - k0) + 1)
             filter = ScaleSimWindow(start: ra + 1, stop: lastFold + ra + f.m - 1 + lastRows - 1 + 1)
             ofmap = ScaleSimWindow(start: 2 * ra - 1, stop: lastFold + 2 * ra - 1 + f.m - 1 + lastColumns - 1)
         }

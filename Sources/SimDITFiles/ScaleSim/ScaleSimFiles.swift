@@ -121,7 +121,8 @@ public enum ScaleSimFiles {
     }
 
     /// The most layers a topology may describe once SCALE-Sim's depth-wise rows are expanded (one
-    /// layer per channel), so the work and the reports stay bounded by the file's size.
+    /// layer per channel), which bounds the reports' size; the copies are evaluated once
+    /// (`reports`), so the work grows with the file's rows.
     public static let maximumLayers = 100_000
 
     /// Reads a topology: its first line is a header (skipped, as SCALE-Sim does); each row is a
@@ -215,11 +216,22 @@ public enum ScaleSimFiles {
             + "DRAM IFMAP Start Cycle, DRAM IFMAP Stop Cycle, DRAM IFMAP Reads, DRAM Filter Start Cycle, DRAM Filter Stop Cycle, "
             + "DRAM Filter Reads, DRAM OFMAP Start Cycle, DRAM OFMAP Stop Cycle, DRAM OFMAP Writes,\n"
         func n(_ value: Double) -> String { JSONValue.format(value) }
+        // Layers that differ only in name (a depth-wise row's per-channel copies) are evaluated
+        // once, so the work grows with the file's distinct rows, not with a channel count.
+        var evaluated: [ScaleSimLayer: ScaleSimLayerReport] = [:]
         for (index, layer) in layers.enumerated() {
-            let r = ScaleSimModel.evaluate(layer, rows: config.rows, columns: config.columns, dataflow: dataflow,
+            var shape = layer
+            shape.name = ""
+            let r: ScaleSimLayerReport
+            if let known = evaluated[shape] {
+                r = known
+            } else {
+                r = ScaleSimModel.evaluate(layer, rows: config.rows, columns: config.columns, dataflow: dataflow,
                                            sram: ScaleSimSRAMSizes(ifmapKilobytes: config.ifmapSRAMKiB,
                                                                    filterKilobytes: config.filterSRAMKiB,
                                                                    ofmapKilobytes: config.ofmapSRAMKiB))
+                evaluated[shape] = r
+            }
             let cycles = max(r.totalCycles, 1), w = r.windows
             // In the reports' order: DETAILED_ACCESS_REPORT's DRAM columns, then BANDWIDTH_REPORT's.
             let ifmapWindow = w.dramIfmapAccuracy == .estimate ? ["DRAM IFMAP Start Cycle", "DRAM IFMAP Stop Cycle"] : []
