@@ -36,9 +36,19 @@ public enum ScaleSimAccuracy: Sendable, Hashable {
 /// - The ofmap buffer writes lines of `W` (the array width) words in drains of `⌈D/W⌉` lines,
 ///   `D = ⌊Tw/2⌋`; a partial line pads to `W` once when `W` divides `D`.
 enum ScaleSimDRAM {
-    /// `C = 50·⌊1024·B/100⌋`, the words a read buffer of `B` kB holds before it empties.
+    /// `S = ⌊1024·B/100⌋`, the words of one of a read buffer's 100 sets (`B` kB).
+    static func setWords(kilobytes: Int) -> Double {
+        (1024 * Double(kilobytes) / 100).rounded(.down)
+    }
+
+    /// `C = 50·S`, the words a read buffer of `B` kB holds before it empties.
     static func capacity(kilobytes: Int) -> Double {
-        50 * (1024 * Double(kilobytes) / 100).rounded(.down)
+        50 * setWords(kilobytes: kilobytes)
+    }
+
+    /// `D = ⌊1024·B/2⌋`, the ofmap buffer's half that triggers a drain (`B` kB).
+    static func drainWords(kilobytes: Int) -> Double {
+        (1024 * Double(kilobytes) / 2).rounded(.down)
     }
 
     /// DRAM filter reads (exact). Filter words never alias, so with `C` the capacity:
@@ -83,7 +93,7 @@ enum ScaleSimDRAM {
     /// padded to `W`. Exact when `W < D`; for `W ≥ D` (a buffer narrower than two array rows) it
     /// returns `N`, an estimate.
     static func ofmapWrites(_ written: Double, columns w: Double, kilobytes: Int) -> (Double, ScaleSimAccuracy) {
-        let d = (1024 * Double(kilobytes) / 2).rounded(.down)
+        let d = drainWords(kilobytes: kilobytes)
         guard w < d else { return (written, .estimate) }
         let pads = d.truncatingRemainder(dividingBy: w) == 0 && written >= d + 2
         return (written + (pads ? w - 1 : 0), .exact)

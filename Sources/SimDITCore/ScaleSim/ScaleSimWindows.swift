@@ -239,7 +239,7 @@ enum ScaleSimWindowModel {
     /// A read buffer's DRAM window from its reads `R`, its first request row and, when it emptied,
     /// the stream entry (1-based) whose miss emptied it last.
     static func readWindow(reads: Double, kilobytes: Int, firstRow: Double, lastEmptying: (Double) -> Double) -> ScaleSimWindow {
-        let set = (1024 * Double(kilobytes) / 100).rounded(.down), capacity = 50 * set
+        let set = ScaleSimDRAM.setWords(kilobytes: kilobytes), capacity = ScaleSimDRAM.capacity(kilobytes: kilobytes)
         guard reads >= capacity else {
             return ScaleSimWindow(start: -((reads / set).rounded(.up) * set / 10).rounded(.up), stop: -1)
         }
@@ -281,14 +281,14 @@ enum ScaleSimWindowModel {
         // (the exact regimes read each word once per pass, or every read misses), or it never empties.
         let g = ScaleSimDRAM.Geometry(layer)
         let overhangs = g.height.inside < g.height.filter || g.width.inside < g.width.filter
-        let ifmapSet = (1024 * Double(sizes.ifmapKilobytes) / 100).rounded(.down)
-        let ifmapExact = dramIfmapAccuracy == .exact && (!overhangs || dramIfmapReads < 50 * ifmapSet)
+        let ifmapExact = dramIfmapAccuracy == .exact
+            && (!overhangs || dramIfmapReads < ScaleSimDRAM.capacity(kilobytes: sizes.ifmapKilobytes))
         let ifmap = readWindow(reads: dramIfmapReads, kilobytes: sizes.ifmapKilobytes, firstRow: s.ifmap.start - 1) { miss in
             // Outside the exact regimes: the misses spread evenly over the stream's entries.
             let entry = ifmapExact ? miss : max(1, min(sramIfmapReads, (miss * sramIfmapReads / dramIfmapReads).rounded()))
             return f.row(.ifmap, entry: entry)
         }
-        let filterCapacity = 50 * (1024 * Double(sizes.filterKilobytes) / 100).rounded(.down)
+        let filterCapacity = ScaleSimDRAM.capacity(kilobytes: sizes.filterKilobytes)
         let filter = readWindow(reads: dramFilterReads, kilobytes: sizes.filterKilobytes, firstRow: s.filter.start - 1) { miss in
             let entry = dataflow == .outputStationary
                 ? outputStationaryFilterEntry(f, reads: dramFilterReads, capacity: filterCapacity) ?? miss : miss
@@ -302,7 +302,7 @@ enum ScaleSimWindowModel {
 
     /// The ofmap DRAM window (the type's documentation); for `W ≥ D` the same formulas, an estimate.
     static func ofmapWindow(_ f: Folding, kilobytes: Int) -> (ScaleSimWindow, ScaleSimAccuracy) {
-        let d = (1024 * Double(kilobytes) / 2).rounded(.down), w = f.ca
+        let d = ScaleSimDRAM.drainWords(kilobytes: kilobytes), w = f.ca
         let written = f.dataflow == .outputStationary ? f.e * f.m : f.fr * f.e * f.m
         let accuracy: ScaleSimAccuracy = w < d ? .exact : .estimate
         let lines = (d / w).rounded(.up)
