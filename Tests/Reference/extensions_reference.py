@@ -30,15 +30,19 @@ Array ops
    "role": "forward" | "dX" | "dW", "first_layer": bool}
       the LAYER's parameters; the role selects the forward conv or its dX/dW conv (X§1).
   {"op": "fc", "in_features": Nf, "out_features": P, "bias": bool, "classifier": bool,
-   "role": "forward" | "dX" | "dW"}                               (X§8, G§4.5)
+   "role": "forward" | "dX" | "dW", "first_layer": bool}           (X§8, G§4.5)
   {"op": "matmul", "in_features": Nf, "out_features": P, "rows": r, "bias": false,
-   "role": "forward" | "dX" | "dW"}      a GEMM of B*r samples (X§8; see matmul_shape)
+   "role": "forward" | "dX" | "dW", "first_layer": bool}
+      a GEMM of B*r samples (X§8; see matmul_shape).  first_layer: the layer reads the network
+      input, so its dX has no useful MACs (X§2).
 SIMD ops (all take "next_on_array": bool, which sets bw_out by rule R3; default false)
   {"op": "activation", "function": F, "grad": bool, "shape": [C, H, W]}        (X§3, X§0)
       F in clip, relu6, leaky_relu, sigmoid, tanh, hard_sigmoid, hard_swish, swish, scale, shift
   {"op": "relu" | "relu_grad" | "elem_add", "shape": [C, H, W]}                 (G§6.1, G§6.7, G§6.2)
   {"op": "broadcast_mul" | "broadcast_add", "shape": [C, H, W], "operand_elements": e_op}  (X§4)
-  {"op": "reduce_spatial", "shape": [C, H, W]}                                  (X§4)
+  {"op": "reduce_spatial" | "global_sum_pool", "shape": [C, H, W]}              (X§4, X§7)
+  {"op": "global_sum_pool_grad", "shape": [C, H, W]}                            (X§7)
+  {"op": "stochastic_depth" | "stochastic_depth_grad", "shape": [C, H, W]}      (X§9, training)
   {"op": "lrn" | "lrn_grad", "shape": [C, H, W], "size": n}                    (X§5)
   {"op": "softmax" | "softmax_grad", "shape": [C, H, W]}                        (X§6)
   {"op": "global_max_pool" | "global_max_pool_grad" | "global_avg_pool" |
@@ -47,7 +51,7 @@ SIMD ops (all take "next_on_array": bool, which sets bw_out by rule R3; default 
   {"op": "permute", "shape": [C, H, W]}                                         (X§9)
   {"op": "sgd4d", "W": KW, "H": KH, "C": C, "N": OC}   {"op": "sgd2d", "C": C, "N": N}
   {"op": "sgd1d", "C": C}   {"op": "reduce_sum", "C": C}                        (G§6.7)
-  {"op": "zero"}                                                                (X§9: zero-cost)
+  {"op": "zero"}          (X§9: zero-cost; also slice and its gradient, inference stochastic_depth)
 """
 
 import argparse
@@ -384,17 +388,24 @@ def conv_shapes(op):
 
 
 def conv_model(A, B, op):
-    """X§1 grouped/depthwise/dilated conv, its dX and dW (training), X§2 useful MACs."""
+    """X§1 grouped/depthwise/dilated conv, its dX and dW (training), X§2 useful MACs.
+
+    X§2: useful MACs are the forward layer's MACs per sample F = OH*OW*KH*KW*(IC/g)*OC (the
+    layer's true sizes) times B, for the forward op, its dX and its dW alike; the dX of a layer
+    that reads the network input ("first_layer": it needs no dX, Q10 keeps the op) has 0.  The
+    dX/dW ops' own shapes (stride zeros, Q11's enlarged dW outputs, Q10's extent) only enter
+    their macs and cycles."""
     C, H, W, KH, KW, sh, sw, dh, dw, pt, pl, pb, pr, OH, OW = conv_shapes(op)
     OC = op["out_channels"]
     g = op.get("groups", 1)
     assert C % g == 0 and OC % g == 0
     role = op.get("role", "forward")
     first = op.get("first_layer", False)
+    F = OH * OW * KH * KW * (C // g) * OC                                        # X§2
     if role == "forward":
         # X§1: groups run serially; one group with OC/g, IC/g padded on its own; x g.
         r = sa_group(A, OW, OH, OC // g, KW, KH, C // g, B, sh, sw, dh, dw)
-        useful = g * OW * OH * KW * KH * B * (C // g) * (OC // g)                 # X§2
+        useful = F * B                       # = g*OW*OH*KW*KH*B*(IC/g)*(OC/g), the op's own (X§2)
     elif role == "dX":
         # X§1 Backward dX: OC := IC, IC := OC, same g, kernel, dilation; stride 1; output HxW.
         # First-layer quirk (Q10): output extent E = (OH-1)*s + (KH-1)*d + 1 instead of H.
@@ -404,7 +415,7 @@ def conv_model(A, B, op):
         else:
             XH, XW = H, W
         r = sa_group(A, XW, XH, C // g, KW, KH, OC // g, B, 1, 1, dh, dw)
-        useful = g * XW * XH * KW * KH * B * (OC // g) * (C // g)                # X§2 (op's own)
+        useful = 0 if first else F * B                                         # X§2
     elif role == "dW":
         # X§1 Backward dW: kernel K_d = s*(OH-1)+1, slid with stride (d_h, d_w) over the padded
         # input (first layer: over E), O_d = floor((extent - K_d)/d) + 1; g groups, OC outputs;
@@ -420,7 +431,7 @@ def conv_model(A, B, op):
         OdH = (EH - KdH) // dh + 1
         OdW = (EW - KdW) // dw + 1
         r = sa_group(A, OdW, OdH, OC // g, KdW, KdH, B, C // g, dh, dw, 1, 1)
-        useful = g * OdW * OdH * KdW * KdH * (C // g) * B * (OC // g)           # X§2
+        useful = F * B                                                          # X§2
     else:
         raise ValueError(role)
     scale_result(r, g)
@@ -432,10 +443,16 @@ def fc_model(A, B, op):
     """X§8 GEMM with r rows per sample (r = 1 for an FC layer; a matmul layer's r is the sample's
     elements other than the last non-unit dimension): forward/dX samples B*r, reduction Nf
     (dX: P); dW samples Nf (the spec batch = forward Nf), reduction B*r.
-    The classifier (last FC) pads P to a multiple of 64 in training (X§8, Q13)."""
+    The classifier (last FC) pads P to a multiple of 64 in training (X§8, Q13).
+
+    Useful MACs (X§2): F*B for the forward op, dX and dW, with F = P*Nf*r the layer's true sizes
+    (the classifier's UNPADDED P, in training too); the dX of a layer that reads the network
+    input ("first_layer") has 0.  (X§8's own sentences "useful_macs = P * reduction * samples"
+    and "pads P ... also in its useful MACs" predate X§2's rule; X§2 is followed here.)"""
     Nf, P = op["in_features"], op["out_features"]
     r_rows = op.get("rows", 1)
     role = op.get("role", "forward")
+    F = P * Nf * r_rows                                      # X§2: unpadded P
     if op.get("classifier", False) and A.mode == "training":
         P = int(math.ceil(P / 64) * 64)
     if role == "forward":
@@ -447,7 +464,10 @@ def fc_model(A, B, op):
     else:
         raise ValueError(role)
     r = sa_group(A, 1, 1, outs, 1, 1, red, samples, gemm=True)
-    r["useful_macs"] = float(outs * red * samples)           # X§2 / X§8
+    if role == "dX" and op.get("first_layer", False):
+        r["useful_macs"] = 0.0                                # X§2: reads the network input
+    else:
+        r["useful_macs"] = float(F * B)                       # X§2
     return r
 
 
@@ -762,9 +782,9 @@ def window_pool(A, C, OH, OW, KH, KW, sh, sw, B, bw_out, avg):
 def reduce_spatial(A, C, H, W, B, bw_out):
     """X§4 reduce_spatial: the X§7 global pool with a sum (pool tiler, K = H*W).
 
-    Reading (X§4 states only the pool-tiler formulas): as it *is* "the §7 global pool", a map
-    that does not fit one tile (M*H*W*bw_s > V) is streamed like the X§7 global max pool, with
-    adds in place of the maxima (no divide)."""
+    X§7: "reduce_spatial (§4) is the same global pool with adds and no divide, streamed the same
+    way when its map does not fit" (M*H*W*bw_s > V): the X§7 streamed global max pool with adds
+    in place of the maxima (no divide).  A global_sum_pool layer lowers to it (X§4)."""
     M, BW_s = A.M, A.BW_s
     if M * H * W * 32 > A.V:
         r = streamed_global_pool(A, C, H, W, B, bw_out, avg=False)
@@ -840,6 +860,65 @@ def streamed_global_pool_grad(A, C, H, W, B, bw_out, avg):
     r["sram_bits"]["vmem"] = 3 * total * 32
     r["sram_bits"]["instruction"] = total / M * 32
     r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh, "streamed": True}
+    return r
+
+
+def global_sum_pool_grad(A, C, H, W, B, bw_out):
+    """X§7 global_sum_pool_grad (X§4: the gradient of a global_sum_pool layer): spreads each of
+    the O = C'*B gradients over its map, as global_average_pool_grad does, without the divide.
+
+    Tiled (the tiler of global_average_pool_grad: G§3.2 pool tiler, KH = H, KW = W, OW = OH = 1,
+    s = 1, and the two avg-pool-grad asserts), G§6.8 AvgPool_Grad with the d_div*v_o term and the
+    divides removed:
+      compute = ceil(((v_o*(K-1) + 3*v_o)/M + F_S)*T),  add = v_o*K*T,  total = v_o*K*T
+      stall = (ceil(v_o*32/BW_s) + ceil(v_i*bw_out/BW_s))*T; ifmap v_o*T*32, ofmap v_i*T*bw_out
+      VMEM 3*total*32, InsMem total/M*32, op count total (adds only).
+    Streamed when that tiler finds no tile (X§7, as the average's, n = 1 read):
+      compute = ceil((v/M + F_S)*T),  add = E,  total = E
+      stall = ceil(O*32/BW_s) + ceil(v*bw_out/BW_s)*T; ifmap O*32, ofmap E*bw_out
+      VMEM 3*E*32, InsMem E/M*32, op count E."""
+    M, BW_s = A.M, A.BW_s
+    Cp = pad_up(C, M)
+    K = float(H * W)
+    try:
+        ow, oh, oc, b, iw, ih = pool_tiler(A, 1.0, 1.0, float(W), float(H), 1, Cp, B)
+        if not (iw * ih * oc * b * 32 <= A.V and ow * oh * oc * b * 32 + M * 32 <= A.V):
+            raise NoTile("avg-pool-grad asserts")
+    except NoTile:
+        ow, oh, oc, b = ew_tiler(A, W, H, Cp, B)
+        v = ow * oh * oc * b
+        T = (H / oh) * (W / ow) * (Cp / oc) * (B / b)
+        E = B * Cp * H * W
+        O = Cp * B
+        r = empty_result()
+        r["unit"] = "simd"
+        r["output_bits"] = bw_out
+        r["simd_compute"] = ceil((v / M + A.F_S) * T)
+        r["simd_stall"] = ceil(O * 32 / BW_s) + ceil(v * bw_out / BW_s) * T
+        r["dram_bits"]["ifmap"] = O * 32
+        r["dram_bits"]["ofmap"] = E * bw_out
+        r["simd_ops"]["add"] = E
+        r["ops"] = E
+        r["sram_bits"]["vmem"] = 3 * E * 32
+        r["sram_bits"]["instruction"] = E / M * 32
+        r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": ow, "ih": oh, "streamed": True}
+        return r
+    v_o = oh * ow * oc * b
+    v_i = ih * iw * oc * b
+    T = (1.0 / oh) * (1.0 / ow) * (Cp / oc) * (B / b)
+    total = v_o * K * T
+    r = empty_result()
+    r["unit"] = "simd"
+    r["output_bits"] = bw_out
+    r["simd_compute"] = ceil(((v_o * (K - 1) + 3 * v_o) / M + A.F_S) * T)
+    r["simd_stall"] = (ceil(v_o * 32 / BW_s) + ceil(v_i * bw_out / BW_s)) * T
+    r["dram_bits"]["ifmap"] = v_o * T * 32
+    r["dram_bits"]["ofmap"] = v_i * T * bw_out
+    r["simd_ops"]["add"] = total
+    r["ops"] = total
+    r["sram_bits"]["vmem"] = 3 * total * 32
+    r["sram_bits"]["instruction"] = total / M * 32
+    r["tile"] = {"ow": ow, "oh": oh, "oc": oc, "b": b, "iw": iw, "ih": ih}
     return r
 
 
@@ -964,8 +1043,21 @@ def simd_model(A, B, op):
         r["simd_stall"] += ceil(v_op * 32 / A.BW_s) * T
         r["dram_bits"]["ifmap"] += v_op * T * 32
         return r
-    if kind == "reduce_spatial":
+    if kind in ("reduce_spatial", "global_sum_pool"):
+        # X§4: a global_sum_pool layer lowers to reduce_spatial (inference, forward training)
         return reduce_spatial(A, C, H, W, B, bw_out)
+    if kind == "global_sum_pool_grad":
+        return global_sum_pool_grad(A, C, H, W, B, bw_out)                 # X§7, X§4
+    if kind in ("stochastic_depth", "stochastic_depth_grad"):
+        # X§9 (training): element program {1 mul} over the tensor, n_in = 1 (X§0), plus the
+        # tile's b mask values read per tile: stall += ceil(b*bw_s/BW_s)*T, ifmap += b*T*bw_s.
+        # (Inference: zero-cost, described as {"op": "zero"}.)
+        r = element_program(A, W, H, Cp, B, {"mul": 1}, 1, bw_out)
+        t = r["tile"]
+        T = (H / t["oh"]) * (W / t["ow"]) * (Cp / t["oc"]) * (B / t["b"])
+        r["simd_stall"] += ceil(t["b"] * 32 / A.BW_s) * T
+        r["dram_bits"]["ifmap"] += t["b"] * T * 32
+        return r
     if kind in ("lrn", "lrn_grad"):
         # X§5: forward mul 4, add n, exp 2 (n_in 1); gradient mul 5, add n, exp 2, div 1, sub 1
         # (n_in 3); channel halo h = (oc + n - 1)/oc on every input tile and input's DRAM.
@@ -1411,7 +1503,8 @@ def build_cases():
                            "X§3 over the matmul's output shape")]})
     inp = [16, 32, 1]
     nf, rr, out = matmul_shape(inp, 64)
-    mm = {"op": "matmul", "in_features": nf, "out_features": 64, "rows": rr, "bias": False}
+    mm = {"op": "matmul", "in_features": nf, "out_features": 64, "rows": rr, "bias": False,
+          "first_layer": True}                     # reads the network input: dX useful 0 (X§2)
     net = _network("ref_matmul_train", inp, [
         {"name": "mm", "type": "matmul", "in_features": nf, "out_features": 64, "bias": False}])
     for arch in ("genesys-training-01", "genesys-training-08"):
@@ -1431,7 +1524,8 @@ def build_cases():
                       "mode": "inference", "batch": b, "network": net, "program": [
                           ("fc", {"op": "fc", "in_features": 512, "out_features": 1000,
                                   "bias": True, "classifier": True}, "X§8; G§4.5 / G§4.4")]})
-    fcd = {"op": "fc", "in_features": 512, "out_features": 1000, "bias": True, "classifier": True}
+    fcd = {"op": "fc", "in_features": 512, "out_features": 1000, "bias": True, "classifier": True,
+           "first_layer": True}                    # reads the network input: dX useful 0 (X§2)
     cases.append({"name": "fc_train_08", "arch": "genesys-training-08", "mode": "training",
                   "batch": 32, "network": net, "program": [
                       ("fc", fcd, "X§8"), ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9"),
@@ -1574,6 +1668,134 @@ def build_cases():
     prog += _conv_train_ops("a", ca, False, first=True)
     cases.append({"name": "first_layers_train01", "arch": "genesys-training-01",
                   "mode": "training", "batch": 2, "network": net, "program": prog})
+
+    # 18. global_sum_pool (X§4, X§7): lowers to reduce_spatial; its gradient is
+    #     global_sum_pool_grad.  Small map (14x14: one pool tile on every preset, M*H*W*32 <= V,
+    #     so the G§6.3 model and the tiled G§6.8-without-divide gradient) and a 56x56 map
+    #     (M*H*W*32 > V on Inf/Trn 01 and 08: streamed forward and gradient), C = 24 -> C'
+    #     padded.  The pool feeds a 1x1 conv (R3: bw_a); its gradient feeds the first layer's dX.
+    for tag, shp, c0d, b_inf, b_trn in (
+            ("small", [64, 14, 14], _conv([64, 14, 14], 64, 3, 1, 1, 1, 1), (1, 4), (4, 32)),
+            ("big", [32, 56, 56], _conv([32, 56, 56], 24, 1, 1, 1, 0, 1), (1, 2), (2, 8))):
+        C0 = c0d["out_channels"]
+        H0 = shp[1]
+        net = _network("ref_gsp_" + tag, shp, [
+            {"name": "c0", "type": "conv", "out_channels": C0, "kernel": c0d["kernel"][0],
+             "padding": c0d["padding"][0], "bias": False},
+            {"name": "gsp", "type": "global_sum_pool"},
+            {"name": "c1", "type": "conv", "out_channels": 32, "kernel": 1, "bias": False}])
+        c1 = _conv([C0, 1, 1], 32, 1, 1, 1, 0, 1)
+        gshape = [C0, H0, H0]
+        how = "one pool tile" if tag == "small" else "streamed"
+        fwd = [("c0", c0d, "G§3.1-5"),
+               ("gsp", {"op": "global_sum_pool", "shape": gshape, "next_on_array": True},
+                "X§4 global_sum_pool -> reduce_spatial (%s, X§7); R3" % how),
+               ("c1", c1, "G§3.1-5")]
+        for arch, b in (("genesys-inference-01", b_inf[0]), ("genesys-inference-08", b_inf[1])):
+            cases.append({"name": "gsp_%s_inf_%s" % (tag, arch[-2:]), "arch": arch,
+                          "mode": "inference", "batch": b, "network": net, "program": fwd})
+        bwd = [("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+        bwd += _conv_train_ops("c1", c1, False)
+        bwd.append(("gsp.grad", {"op": "global_sum_pool_grad", "shape": gshape,
+                                 "next_on_array": True},
+                    "X§7 global_sum_pool_grad (%s); R3" % ("tiled" if tag == "small"
+                                                          else "streamed")))
+        bwd += _conv_train_ops("c0", c0d, False, first=True)
+        for arch, b in (("genesys-training-01", b_trn[0]), ("genesys-training-08", b_trn[1])):
+            cases.append({"name": "gsp_%s_train_%s" % (tag, arch[-2:]), "arch": arch,
+                          "mode": "training", "batch": b, "network": net,
+                          "program": fwd + bwd})
+
+    # 19. stochastic_depth on a residual branch (X§9): zero-cost at inference; in training a
+    #     {1 mul} element program plus b mask values per tile, forward (next op the residual
+    #     add: bw_p) and backward (next op the branch conv's dX: bw_a, R3).
+    shp = [32, 14, 14]
+    s0 = _conv(shp, 32, 3, 1, 1, 1, 1)
+    s1 = _conv(shp, 32, 3, 1, 1, 1, 1)
+    s2 = _conv(shp, 16, 1, 1, 1, 0, 1)
+    net = _network("ref_stochastic_depth", shp, [
+        {"name": "c0", "type": "conv", "out_channels": 32, "kernel": 3, "padding": 1,
+         "bias": False},
+        {"name": "r0", "type": "relu"},
+        {"name": "c1", "type": "conv", "out_channels": 32, "kernel": 3, "padding": 1,
+         "bias": False},
+        {"name": "sd", "type": "stochastic_depth"},
+        {"name": "add", "type": "add", "inputs": ["sd", "r0"]},
+        {"name": "c2", "type": "conv", "out_channels": 16, "kernel": 1, "bias": False}])
+    for arch, b in (("genesys-inference-01", 1), ("genesys-inference-08", 4)):
+        cases.append({"name": "stochastic_depth_inf_" + arch[-2:], "arch": arch,
+                      "mode": "inference", "batch": b, "network": net, "program": [
+                          ("c0", s0, "G"),
+                          ("r0", {"op": "relu", "shape": shp, "next_on_array": True},
+                           "G§6.1; R3"),
+                          ("c1", s1, "G"), ("sd", ZERO, "X§9 stochastic depth at inference"),
+                          ("add", {"op": "elem_add", "shape": shp, "next_on_array": True},
+                           "G§6.2; R3"),
+                          ("c2", s2, "G")]})
+    sdd = {"op": "stochastic_depth", "shape": shp}
+    prog = [("c0", s0, "G"),
+            ("r0", {"op": "relu", "shape": shp, "next_on_array": True}, "G§6.1; R3"),
+            ("c1", s1, "G"),
+            ("sd", dict(sdd, next_on_array=False), "X§9 stochastic_depth (training); R3"),
+            ("add", {"op": "elem_add", "shape": shp, "next_on_array": True}, "G§6.2; R3"),
+            ("c2", s2, "G"), ("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+    prog += _conv_train_ops("c2", s2, False)
+    prog += [("add.grad", {"op": "elem_add", "shape": shp}, "X§4 table: same-shape add"),
+             ("sd.grad", dict(sdd, op="stochastic_depth_grad", next_on_array=True),
+              "X§9 stochastic_depth_grad; R3")]
+    prog += _conv_train_ops("c1", s1, False)
+    prog.append(("r0.grad", {"op": "relu_grad", "shape": shp, "next_on_array": True},
+                 "G§6.7; R3"))
+    prog += _conv_train_ops("c0", s0, False, first=True)
+    for arch, b in (("genesys-training-01", 4), ("genesys-training-08", 32)):
+        cases.append({"name": "stochastic_depth_train_" + arch[-2:], "arch": arch,
+                      "mode": "training", "batch": b, "network": net, "program": prog})
+
+    # 20. slice (X§9): free, a fusion barrier, its gradient a free 'slice' too.  ShuffleNet-v2
+    #     style: two channel halves of a ReLU output (R3: the ReLU's next entry is the zero-cost
+    #     slice, so it writes at bw_p), one through a conv, concatenated back; then a spatial
+    #     slice (64x14x14 -> 64x7x7) read by a scale (bw_a: next is a conv) and a 1x1 conv.
+    shp = [64, 14, 14]
+    l0 = _conv(shp, 64, 1, 1, 1, 0, 1)
+    la = _conv([32, 14, 14], 32, 3, 1, 1, 1, 1)
+    l2 = _conv([64, 7, 7], 16, 1, 1, 1, 0, 1)
+    net = _network("ref_slice", shp, [
+        {"name": "c0", "type": "conv", "out_channels": 64, "kernel": 1, "bias": False},
+        {"name": "r0", "type": "relu"},
+        {"name": "sla", "type": "slice", "shape": [32, 14, 14]},
+        {"name": "ca", "type": "conv", "out_channels": 32, "kernel": 3, "padding": 1,
+         "bias": False},
+        {"name": "slb", "type": "slice", "input": "r0", "shape": [32, 14, 14]},
+        {"name": "cat", "type": "concat", "inputs": ["ca", "slb"]},
+        {"name": "sls", "type": "slice", "shape": [64, 7, 7]},
+        {"name": "sc", "type": "scale"},
+        {"name": "c2", "type": "conv", "out_channels": 16, "kernel": 1, "bias": False}])
+    fwd = [("c0", l0, "G"),
+           ("r0", {"op": "relu", "shape": shp, "next_on_array": False},
+            "G§6.1; R3 (next entry: a zero-cost slice, Q5)"),
+           ("sla", ZERO, "X§9 slice (channel half)"), ("ca", la, "G"),
+           ("slb", ZERO, "X§9 slice (channel half)"), ("cat", ZERO, "X§9 concat"),
+           ("sls", ZERO, "X§9 slice (spatial)"),
+           ("sc", {"op": "activation", "function": "scale", "shape": [64, 7, 7],
+                   "next_on_array": True}, "X§3 over the slice; R3"),
+           ("c2", l2, "G")]
+    for arch, b in (("genesys-inference-01", 1), ("genesys-inference-08", 4)):
+        cases.append({"name": "slice_inf_" + arch[-2:], "arch": arch, "mode": "inference",
+                      "batch": b, "network": net, "program": fwd})
+    bwd = [("loss", ZERO, "X§9"), ("loss.grad", ZERO, "X§9")]
+    bwd += _conv_train_ops("c2", l2, False)
+    bwd += [("sc.grad", {"op": "activation", "function": "scale", "grad": True,
+                         "shape": [64, 7, 7], "next_on_array": False},
+             "X§3 (n_in 1); R3 (next entry: the zero-cost slice gradient)"),
+            ("sls.grad", ZERO, "X§9 slice gradient"), ("cat.grad", ZERO, "X§9 split"),
+            ("slb.grad", ZERO, "X§9 slice gradient")]
+    bwd += _conv_train_ops("ca", la, False)
+    bwd += [("sla.grad", ZERO, "X§9 slice gradient"),
+            ("r0.grad", {"op": "relu_grad", "shape": shp, "next_on_array": True}, "G§6.7; R3")]
+    bwd += _conv_train_ops("c0", l0, False, first=True)
+    for arch, b in (("genesys-training-01", 2), ("genesys-training-08", 16)):
+        cases.append({"name": "slice_train_" + arch[-2:], "arch": arch, "mode": "training",
+                      "batch": b, "network": net, "program": fwd + bwd})
     return cases
 
 

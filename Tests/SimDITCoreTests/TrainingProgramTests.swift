@@ -20,6 +20,10 @@ enum PublishedTrainingProgram {
          .reduceSum(ReductionOp(channels: c)), .reduceSum(ReductionOp(channels: c))]
     }
 
+    /// The layer's forward MACs per sample, `OH·OW·K²·IC·OC`: what its dX and dW each do usefully
+    /// (MODEL-EXTENSIONS.md §2), however their shapes pad it.
+    static func forwardMACs(_ c: Conv) -> Double { Double(c.hOut * c.hOut * c.k * c.k * c.ic * c.oc) }
+
     /// dX, dW and sgd4d of a forward conv, from the §2.4 shape table.
     static func backwardConv(_ c: Conv) -> [Operation] {
         let kd = c.s * (c.hOut - 1) + 1
@@ -27,10 +31,10 @@ enum PublishedTrainingProgram {
         return [
             .convolution(ConvolutionOp(outputChannels: c.ic, inputChannels: c.oc, kernelHeight: c.k, kernelWidth: c.k,
                                        outputHeight: c.hIn, outputWidth: c.hIn, batch: 1, stride: 1, padding: 0,
-                                       hasBias: false, role: .dataGradient)),
+                                       hasBias: false, role: .dataGradient, usefulMACsPerSample: forwardMACs(c))),
             .convolution(ConvolutionOp(outputChannels: c.oc, inputChannels: 256, kernelHeight: kd, kernelWidth: kd,
                                        outputHeight: pIn - kd + 1, outputWidth: pIn - kd + 1, batch: c.ic, stride: 1,
-                                       padding: 0, hasBias: false, role: .weightGradient)),
+                                       padding: 0, hasBias: false, role: .weightGradient, usefulMACsPerSample: forwardMACs(c))),
             .weightUpdate(WeightUpdateOp(shape: .fourD(outputChannels: c.oc, inputChannels: c.ic, height: c.k, width: c.k))),
         ]
     }
@@ -64,11 +68,13 @@ enum PublishedTrainingProgram {
             }
         }
         forward += [.globalAveragePool(.global(channels: 2048, inputHeight: 7, inputWidth: 7)), .zeroCost("coarse_flatten"),
-                    .gemm(GEMMOp(outputs: 1024, inputs: 2048, batch: 1, hasBias: true, role: .forward)),
+                    .gemm(GEMMOp(outputs: 1024, inputs: 2048, batch: 1, hasBias: true, role: .forward,
+                                 usefulMACsPerSample: 1000 * 2048)),
                     .zeroCost("cross_entropy_loss"), .zeroCost("cross_entropy_loss_grad")]
         let fullyConnectedBackward: [Operation] = [
-            .gemm(GEMMOp(outputs: 2048, inputs: 1024, batch: 1, hasBias: false, role: .dataGradient)),
-            .gemm(GEMMOp(outputs: 1024, inputs: 256, batch: 2048, hasBias: false, role: .weightGradient)),
+            .gemm(GEMMOp(outputs: 2048, inputs: 1024, batch: 1, hasBias: false, role: .dataGradient, usefulMACsPerSample: 1000 * 2048)),
+            .gemm(GEMMOp(outputs: 1024, inputs: 256, batch: 2048, hasBias: false, role: .weightGradient,
+                         usefulMACsPerSample: 1000 * 2048)),
             .weightUpdate(WeightUpdateOp(shape: .twoD(inputs: 2048, outputs: 1024))),
             .reduceSum(ReductionOp(channels: 1024)),
             .weightUpdate(WeightUpdateOp(shape: .oneD(channels: 1024))),
@@ -79,12 +85,13 @@ enum PublishedTrainingProgram {
             .maxPoolGradient(PoolOp(channels: 64, outputHeight: 56, outputWidth: 56, kernelHeight: 3, kernelWidth: 3, stride: 2)),
             .reluGradient(r(64, 112)),
         ] + bnb(64, 112) + [
+            // The stem needs no dX (its useful MACs are none, Q10 keeps the op); its dW does the forward's.
             .convolution(ConvolutionOp(outputChannels: 3, inputChannels: 64, kernelHeight: 7, kernelWidth: 7,
                                        outputHeight: 229, outputWidth: 229, batch: 1, stride: 1, padding: 0,
-                                       hasBias: false, role: .dataGradient)),
+                                       hasBias: false, role: .dataGradient, usefulMACsPerSample: 0)),
             .convolution(ConvolutionOp(outputChannels: 64, inputChannels: 256, kernelHeight: 223, kernelWidth: 223,
                                        outputHeight: 7, outputWidth: 7, batch: 3, stride: 1, padding: 0,
-                                       hasBias: false, role: .weightGradient)),
+                                       hasBias: false, role: .weightGradient, usefulMACsPerSample: forwardMACs((64, 3, 7, 224, 112, 2)))),
             .weightUpdate(WeightUpdateOp(shape: .fourD(outputChannels: 64, inputChannels: 64, height: 7, width: 7))),
         ]
         return forward + fullyConnectedBackward + blocks.reversed().flatMap { $0 } + stemBackward

@@ -160,7 +160,7 @@ enum TrainingSIMDModels {
     /// §6.8 pooling gradients. `max`: reads the gradient and the saved argmax, per window element
     /// `cmov, add(+2)`. Average: a divide per gradient element, then `K` adds, one paying `+2`.
     static func poolGradient(
-        max: Bool, _ d: SIMDDimensions, tile t: SIMDTile, outputBits: Double, _ hw: DerivedHardware
+        max: Bool, divides: Bool = true, _ d: SIMDDimensions, tile t: SIMDTile, outputBits: Double, _ hw: DerivedHardware
     ) -> Counts {
         let m = hw.columns, e = hw.simdBits, port = hw.simdPort, lat = hw.latencies
         let gradient = t.elements                                             // v_o
@@ -176,13 +176,20 @@ enum TrainingSIMDModels {
             total = 2 * gradient * window * tiles
             c.simdOperations.conditionalMove = gradient * window * tiles
             c.simdOperations.add = gradient * window * tiles
-        } else {
+        } else if divides {
             c.simdComputeCycles = ceil(((lat.divide * gradient + gradient * (window - 1) + 3 * gradient) / m
                 + hw.simdFill) * tiles)
             c.simdStallCycles = (ceil(gradient * e / port) + ceil(produced * outputBits / port)) * tiles
             c.dram.ifmapBits = gradient * tiles * e
             total = gradient * tiles + gradient * window * tiles
             c.simdOperations.divide = gradient * tiles
+            c.simdOperations.add = gradient * window * tiles
+        } else {
+            // A sum's gradient: the average's without the divide per gradient (MODEL-EXTENSIONS.md §7).
+            c.simdComputeCycles = ceil(((gradient * (window - 1) + 3 * gradient) / m + hw.simdFill) * tiles)
+            c.simdStallCycles = (ceil(gradient * e / port) + ceil(produced * outputBits / port)) * tiles
+            c.dram.ifmapBits = gradient * tiles * e
+            total = gradient * window * tiles
             c.simdOperations.add = gradient * window * tiles
         }
         c.dram.ofmapBits = produced * tiles * outputBits

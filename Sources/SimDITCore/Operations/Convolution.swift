@@ -11,9 +11,14 @@ public struct Convolution: Sendable, Hashable {
     public var dilationWidth: Int
     public var groups: Int
     public var bias: Bool
+    /// A batch norm was folded into this convolution when the model was exported for inference
+    /// (as the exporter recorded): at inference it has a bias (the batch norm's shift) whether or
+    /// not the file kept one; `Network.restoringBatchNorms()` puts the batch norm back for training.
+    public var foldedBatchNorm: Bool
 
     public init(outputChannels: Int, kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
-                padding: Padding, dilationHeight: Int = 1, dilationWidth: Int = 1, groups: Int = 1, bias: Bool) {
+                padding: Padding, dilationHeight: Int = 1, dilationWidth: Int = 1, groups: Int = 1, bias: Bool,
+                foldedBatchNorm: Bool = false) {
         self.outputChannels = outputChannels
         self.kernelHeight = kernelHeight
         self.kernelWidth = kernelWidth
@@ -24,6 +29,7 @@ public struct Convolution: Sendable, Hashable {
         self.dilationWidth = dilationWidth
         self.groups = groups
         self.bias = bias
+        self.foldedBatchNorm = foldedBatchNorm
     }
 
     /// One stride and symmetric padding, the published model's convolution.
@@ -74,7 +80,7 @@ extension Convolution: LayerRule {
     }
 
     func lowerInference(_ layer: LayerLowering, into program: inout ProgramBuilder) {
-        program.emit(layer.name, forward(layer, bias: bias || layer.foldedBias))
+        program.emit(layer.name, forward(layer, bias: bias || foldedBatchNorm || layer.foldedBias))
     }
 
     func lowerTrainingForward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
@@ -94,17 +100,21 @@ extension Convolution: LayerRule {
         let extentW = first ? (y.width - 1) * strideWidth + kernelExtentWidth : x.width + padding.width
         let restoredH = first ? extentH : x.height
         let restoredW = first ? extentW : x.width
+        // dX and dW each do the forward's useful MACs; the first layer needs no dX (MODEL-EXTENSIONS.md §2).
+        let forwardMACs = Double(y.height * y.width * kernelHeight * kernelWidth) * Double(x.channels / max(groups, 1))
+            * Double(outputChannels)
         program.emit(layer.name + ".dX", .convolution(ConvolutionOp(
             outputChannels: x.channels, inputChannels: outputChannels, kernelHeight: kernelHeight,
             kernelWidth: kernelWidth, outputHeight: restoredH, outputWidth: restoredW, batch: 1, stride: 1,
             padding: 0, hasBias: false, role: .dataGradient, groups: groups, dilationHeight: dilationHeight,
-            dilationWidth: dilationWidth)))
+            dilationWidth: dilationWidth, usefulMACsPerSample: first ? 0 : forwardMACs)))
         let dilatedH = strideHeight * (y.height - 1) + 1, dilatedW = strideWidth * (y.width - 1) + 1
         program.emit(layer.name + ".dW", .convolution(ConvolutionOp(
             outputChannels: outputChannels, inputChannels: LayerLowering.batchPlaceholder, kernelHeight: dilatedH,
             kernelWidth: dilatedW, outputHeight: (extentH - dilatedH) / dilationHeight + 1,
             outputWidth: (extentW - dilatedW) / dilationWidth + 1, batch: x.channels, stride: dilationHeight,
-            padding: 0, hasBias: false, role: .weightGradient, groups: groups, strideWidth: dilationWidth)))
+            padding: 0, hasBias: false, role: .weightGradient, groups: groups, strideWidth: dilationWidth,
+            usefulMACsPerSample: forwardMACs)))
         let inputsPerGroup = x.channels / max(groups, 1)
         let updateChannels = first ? LayerLowering.paddedToCompilerUnit(inputsPerGroup) : inputsPerGroup
         program.emit(layer.name + ".update", .weightUpdate(WeightUpdateOp(
@@ -152,6 +162,7 @@ extension ConvolutionOp: OperationModel {
         counts.usefulMACs = d.outputWidth * d.outputHeight * d.kernelWidth * d.kernelHeight * samples
             * inputsPerGroup * outputsPerGroup
         if g > 1 { counts = counts.scaled(by: Double(g)) }
+        if let usefulMACsPerSample { counts.usefulMACs = usefulMACsPerSample * context.batch }
         return .init(tile: .systolic(tile), counts: counts)
     }
 }

@@ -20,18 +20,26 @@ struct FullyConnectedLayer: LayerRule {
         layer.isClassifier ? LayerLowering.paddedToCompilerUnit(outputFeatures) : outputFeatures
     }
 
+    /// The forward MACs per sample, `P · N` (unpadded), which dX and dW each do too.
+    private func forwardMACs(_ layer: LayerLowering) -> Double { Double(outputFeatures) * Double(layer.x.elements) }
+
     func lowerTrainingForward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
+        let padded = outputs(layer) != outputFeatures
         program.emit(layer.name, .gemm(GEMMOp(outputs: outputs(layer), inputs: layer.x.elements, batch: 1,
-                                              hasBias: bias, role: .forward)))
+                                              hasBias: bias, role: .forward,
+                                              usefulMACsPerSample: padded ? forwardMACs(layer) : nil)))
     }
 
-    /// §2.4: dX and dW GEMMs, the weight update, the bias gradient and update.
+    /// §2.4: dX and dW GEMMs, the weight update, the bias gradient and update. dX and dW each do
+    /// the forward's useful MACs (a layer reading the network input needs no dX: none).
     func lowerBackward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
         let inputs = layer.x.elements, outputs = outputs(layer)
         program.emit(layer.name + ".dX", .gemm(GEMMOp(outputs: inputs, inputs: outputs, batch: 1, hasBias: false,
-                                                      role: .dataGradient)))
+                                                      role: .dataGradient,
+                                                      usefulMACsPerSample: layer.readsNetworkInput ? 0 : forwardMACs(layer))))
         program.emit(layer.name + ".dW", .gemm(GEMMOp(outputs: outputs, inputs: LayerLowering.batchPlaceholder,
-                                                      batch: inputs, hasBias: false, role: .weightGradient)))
+                                                      batch: inputs, hasBias: false, role: .weightGradient,
+                                                      usefulMACsPerSample: forwardMACs(layer))))
         program.emit(layer.name + ".update", .weightUpdate(WeightUpdateOp(
             shape: .twoD(inputs: inputs, outputs: outputs), optimizer: layer.optimizer)))
         if bias { program.emitBiasUpdate(layer, channels: outputs) }
@@ -67,14 +75,17 @@ struct MatMulLayer: LayerRule {
                                               rowsPerSample: rows(layer))))
     }
 
-    /// dX and dW GEMMs over the same rows, the weight update, the bias gradient and update.
+    /// dX and dW GEMMs over the same rows, the weight update, the bias gradient and update; each
+    /// does the forward's useful MACs (a layer reading the network input needs no dX: none).
     func lowerBackward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
         let rows = rows(layer)
+        let forwardMACs = Double(outputFeatures) * Double(inputFeatures) * Double(rows)
         program.emit(layer.name + ".dX", .gemm(GEMMOp(outputs: inputFeatures, inputs: outputFeatures, batch: 1,
-                                                      hasBias: false, role: .dataGradient, rowsPerSample: rows)))
+                                                      hasBias: false, role: .dataGradient, rowsPerSample: rows,
+                                                      usefulMACsPerSample: layer.readsNetworkInput ? 0 : forwardMACs)))
         program.emit(layer.name + ".dW", .gemm(GEMMOp(outputs: outputFeatures, inputs: LayerLowering.batchPlaceholder,
                                                       batch: inputFeatures, hasBias: false, role: .weightGradient,
-                                                      rowsPerSample: rows)))
+                                                      rowsPerSample: rows, usefulMACsPerSample: forwardMACs)))
         program.emit(layer.name + ".update", .weightUpdate(WeightUpdateOp(
             shape: .twoD(inputs: inputFeatures, outputs: outputFeatures), optimizer: layer.optimizer)))
         if bias { program.emitBiasUpdate(layer, channels: outputFeatures) }
@@ -105,7 +116,7 @@ extension GEMMOp: OperationModel {
         guard let tile = SystolicTiler.tile(d, hw) else { return nil }
         var counts = SystolicModel.evaluate(d, tile: tile, order: samples == 1 ? .outputStationary : .weightStationary,
                                             mapping: context.mapping, fused: context.fused, hw)
-        counts.usefulMACs = Double(outputs) * reduction * samples
+        counts.usefulMACs = usefulMACsPerSample.map { $0 * context.batch } ?? Double(outputs) * reduction * samples
         return .init(tile: .systolic(tile), counts: counts)
     }
 }

@@ -81,6 +81,7 @@ extension Operation {
         case .averagePoolGradient(let op): visitor.visit(PoolGradientModel(kind: .average, op: op))
         case .globalAveragePoolGradient(let op): visitor.visit(PoolGradientModel(kind: .globalAverage, op: op))
         case .globalMaxPoolGradient(let op): visitor.visit(PoolGradientModel(kind: .globalMax, op: op))
+        case .globalSumPoolGradient(let op): visitor.visit(PoolGradientModel(kind: .globalSum, op: op))
         case .activation(let op): visitor.visit(ActivationModel(op: op))
         case .activationGradient(let op): visitor.visit(ActivationGradientModel(op: op))
         case .broadcast(let op): visitor.visit(op)
@@ -89,6 +90,8 @@ extension Operation {
         case .permute(let tensor): visitor.visit(PermuteModel(tensor: tensor))
         case .concat(let tensor): visitor.visit(JoinModel(tensor: tensor, split: false))
         case .split(let tensor): visitor.visit(JoinModel(tensor: tensor, split: true))
+        case .slice(let tensor): visitor.visit(SliceModel(tensor: tensor))
+        case .sampleMask(let op): visitor.visit(op)
         case .zeroCost(let name): visitor.visit(ZeroCostModel(name: name))
         }
     }

@@ -28,10 +28,15 @@ public struct Pooling: Sendable, Hashable {
 /// Which pooling a layer or op does.
 enum PoolKind {
     case max, average, globalAverage, globalMax
+    /// A per-channel sum over the whole map (`reduce_spatial`).
+    case globalSum
+
+    var isGlobal: Bool { self == .globalAverage || self == .globalMax || self == .globalSum }
 }
 
 /// A pooling layer: windowed max or average (§6.3; padding only changes the output size, as the
-/// published model ignores it, Q6), or a global pool over the whole map.
+/// published model ignores it, Q6), or a global pool over the whole map: average, max, or sum
+/// (`reduce_spatial`, MODEL-EXTENSIONS.md §4 and §7).
 struct PoolLayer: LayerRule {
     var kind: PoolKind
     /// The window; nil for a global pool.
@@ -43,6 +48,7 @@ struct PoolLayer: LayerRule {
         case .average: "avg_pool"
         case .globalAverage: "global_avg_pool"
         case .globalMax: "global_max_pool"
+        case .globalSum: "global_sum_pool"
         }
     }
     var arity: LayerArity { .exactly(1) }
@@ -81,6 +87,7 @@ struct PoolLayer: LayerRule {
         case .average: program.emit(layer.name, .averagePool(op))
         case .globalAverage: program.emit(layer.name, .globalAveragePool(op))
         case .globalMax: program.emit(layer.name, .globalMaxPool(op))
+        case .globalSum: program.emit(layer.name, .spatialReduction(op))
         }
     }
 
@@ -91,6 +98,7 @@ struct PoolLayer: LayerRule {
         case .average: program.emit(layer.name + ".grad", .averagePoolGradient(op))
         case .globalAverage: program.emit(layer.name + ".grad", .globalAveragePoolGradient(op))
         case .globalMax: program.emit(layer.name + ".grad", .globalMaxPoolGradient(op))
+        case .globalSum: program.emit(layer.name + ".grad", .globalSumPoolGradient(op))
         }
     }
 }
@@ -173,7 +181,9 @@ struct PoolModel: OperationModel {
 }
 
 /// §6.8 pooling gradients: max (and global max) scatter through the saved argmax; average (and
-/// global average) spread each gradient over its window.
+/// global average) spread each gradient over its window; a spatial sum's gradient spreads each
+/// channel's gradient over its map as the global average's does, without the divide
+/// (MODEL-EXTENSIONS.md §7).
 struct PoolGradientModel: OperationModel {
     var kind: PoolKind
     var op: PoolOp
@@ -184,10 +194,11 @@ struct PoolGradientModel: OperationModel {
         case .average: "average_pool_grad"
         case .globalAverage: "global_average_pool_grad"
         case .globalMax: "global_max_pool_grad"
+        case .globalSum: "global_sum_pool_grad"
         }
     }
     var unit: ExecutionUnit { .simd }
-    var category: OperationCategory { .poolingGradient }
+    var category: OperationCategory { kind == .globalSum ? .reductions : .poolingGradient }
     var fusion: FusionRole { .consumer(accepts: []) }
     var isMax: Bool { kind == .max || kind == .globalMax }
     var simdTiler: SIMDTilerKind? { isMax ? .maxPoolGradient : .pool }
@@ -196,7 +207,7 @@ struct PoolGradientModel: OperationModel {
         let hw = context.hw
         let d = SIMDDimensions(op, context)
         guard let tile = SIMDTiler.tile(isMax ? .maxPoolGradient : .pool, d, hw) else {
-            return kind == .globalAverage || kind == .globalMax ? streamedGlobalGradient(context) : nil
+            return kind.isGlobal ? streamedGlobalGradient(context) : nil
         }
         if !isMax {
             // §3.2: the produced input gradient and the gradient plus one lane vector must fit.
@@ -205,7 +216,8 @@ struct PoolGradientModel: OperationModel {
                   tile.elements * e + hw.columns * e <= capacity else { return nil }
         }
         return .init(tile: .simd(tile),
-                     counts: TrainingSIMDModels.poolGradient(max: isMax, d, tile: tile, outputBits: context.outputBits, hw))
+                     counts: TrainingSIMDModels.poolGradient(max: isMax, divides: kind != .globalSum, d, tile: tile,
+                                                             outputBits: context.outputBits, hw))
     }
 
     /// The gradient of a global pool whose map does not fit one VMEM tile: the `C'·B` gradients
@@ -227,6 +239,10 @@ struct PoolGradientModel: OperationModel {
             c.simdOperations.conditionalMove = elements
             c.simdOperations.add = elements
             total = 2 * elements
+        } else if kind == .globalSum {
+            c.simdComputeCycles = ceil((tile.elements / m + hw.simdFill) * tiles)
+            c.simdOperations.add = elements
+            total = elements
         } else {
             c.simdComputeCycles = ceil((tile.elements / m + hw.simdFill) * tiles) + ceil(gradients / m * lat.divide)
             c.simdOperations.divide = gradients

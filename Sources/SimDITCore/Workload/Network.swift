@@ -41,6 +41,8 @@ public enum LayerKind: Sendable, Hashable {
     case averagePool(Pooling)
     case globalAveragePool
     case globalMaxPool
+    /// The sum over each channel's whole map (an ONNX `ReduceSum` over the spatial axes).
+    case globalSumPool
     case flatten
     /// A view of the same elements in another shape (no data moves).
     case reshape(TensorShape)
@@ -56,6 +58,12 @@ public enum LayerKind: Sendable, Hashable {
     case localResponseNorm(LocalResponseNorm)
     /// Dropout: nothing at inference, a mask multiply in training.
     case dropout(ratio: Double)
+    /// Stochastic depth (a residual branch dropped per sample): nothing at inference, a multiply
+    /// by one mask value per sample in training.
+    case stochasticDepth
+    /// A region of the input (an ONNX `Slice`, `Split` output or `Gather` by constant indices), of
+    /// this per-sample shape: no data moves.
+    case slice(TensorShape)
     case identity
     /// ShuffleNet's channel shuffle: channels regrouped `g × C/g → C/g × g`, a copy.
     case channelShuffle(groups: Int)
@@ -97,6 +105,7 @@ public enum LayerKind: Sendable, Hashable {
         case .averagePool(let pooling): PoolLayer(kind: .average, pooling: pooling)
         case .globalAveragePool: PoolLayer(kind: .globalAverage, pooling: nil)
         case .globalMaxPool: PoolLayer(kind: .globalMax, pooling: nil)
+        case .globalSumPool: PoolLayer(kind: .globalSum, pooling: nil)
         case .flatten: ViewLayer(kind: .flatten)
         case .reshape(let shape): ViewLayer(kind: .reshape(shape))
         case .identity: ViewLayer(kind: .identity)
@@ -106,6 +115,8 @@ public enum LayerKind: Sendable, Hashable {
         case .softmax: SoftmaxLayer()
         case .localResponseNorm(let lrn): lrn
         case .dropout(let ratio): DropoutLayer(ratio: ratio)
+        case .stochasticDepth: StochasticDepthLayer()
+        case .slice(let shape): SliceLayer(shape: shape)
         case .channelShuffle(let groups): PermuteLayer(kind: .channelShuffle(groups: groups))
         case .permute(let shape): PermuteLayer(kind: .transpose(shape))
         }

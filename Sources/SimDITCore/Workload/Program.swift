@@ -34,12 +34,18 @@ public struct ConvolutionOp: Sendable, Hashable {
     public var groups: Int
     public var dilationHeight: Int
     public var dilationWidth: Int
+    /// The multiply-accumulates the mathematics asks of this op per sample of the run's batch,
+    /// when they are not what its own shape gives: a dX or dW convolution does the forward
+    /// layer's (its shape counts the zeros a stride inserts and the dilated kernel), a first
+    /// layer's dX none (MODEL-EXTENSIONS.md §2). Nil: the op's own unpadded MACs.
+    public var usefulMACsPerSample: Double?
 
     /// `stride` sets both strides unless `strideWidth` is given.
     public init(outputChannels: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
                 outputHeight: Int, outputWidth: Int, batch: Int = 1, stride: Int = 1,
                 padding: Int = 0, hasBias: Bool = true, role: GradientRole = .forward,
-                groups: Int = 1, strideWidth: Int? = nil, dilationHeight: Int = 1, dilationWidth: Int = 1) {
+                groups: Int = 1, strideWidth: Int? = nil, dilationHeight: Int = 1, dilationWidth: Int = 1,
+                usefulMACsPerSample: Double? = nil) {
         self.outputChannels = outputChannels
         self.inputChannels = inputChannels
         self.kernelHeight = kernelHeight
@@ -55,6 +61,7 @@ public struct ConvolutionOp: Sendable, Hashable {
         self.groups = groups
         self.dilationHeight = dilationHeight
         self.dilationWidth = dilationWidth
+        self.usefulMACsPerSample = usefulMACsPerSample
     }
 }
 
@@ -72,15 +79,20 @@ public struct GEMMOp: Sendable, Hashable {
     /// Rows per sample of a GEMM over a sequence or a spatial map (a MatMul whose input has more
     /// than two dimensions): the array sees `rows × batch` samples. 1 for a fully-connected layer.
     public var rowsPerSample: Int
+    /// The mathematics' multiply-accumulates per sample of the run's batch when they are not what
+    /// the op's shape gives: a dX or dW GEMM does the forward layer's, the classifier its unpadded
+    /// outputs' (Q13), a first layer's dX none (MODEL-EXTENSIONS.md §2). Nil: `P · reduction · samples`.
+    public var usefulMACsPerSample: Double?
 
     public init(outputs: Int, inputs: Int, batch: Int = 1, hasBias: Bool = true, role: GradientRole = .forward,
-                rowsPerSample: Int = 1) {
+                rowsPerSample: Int = 1, usefulMACsPerSample: Double? = nil) {
         self.outputs = outputs
         self.inputs = inputs
         self.batch = batch
         self.hasBias = hasBias
         self.role = role
         self.rowsPerSample = rowsPerSample
+        self.usefulMACsPerSample = usefulMACsPerSample
     }
 }
 
@@ -276,6 +288,17 @@ public struct BroadcastOp: Sendable, Hashable {
     }
 }
 
+/// A multiply of a tensor by one value per sample (stochastic depth's mask), forward or gradient.
+public struct SampleMaskOp: Sendable, Hashable {
+    public var tensor: ElementwiseOp
+    public var gradient: Bool
+
+    public init(tensor: ElementwiseOp, gradient: Bool) {
+        self.tensor = tensor
+        self.gradient = gradient
+    }
+}
+
 /// Local response normalisation across `size` neighbouring channels (AlexNet, GoogLeNet).
 public struct LRNOp: Sendable, Hashable {
     public var tensor: ElementwiseOp
@@ -326,6 +349,8 @@ public enum Operation: Sendable, Hashable {
     case broadcast(BroadcastOp)
     case globalMaxPool(PoolOp)
     case globalMaxPoolGradient(PoolOp)
+    /// `global_sum_pool_grad`: a spatial sum's gradient, each channel's gradient spread over its map.
+    case globalSumPoolGradient(PoolOp)
     /// `reduce_spatial`: a per-channel sum over the spatial map (a broadcast operand's gradient).
     case spatialReduction(PoolOp)
     case localResponseNorm(LRNOp)
@@ -339,6 +364,10 @@ public enum Operation: Sendable, Hashable {
     case concat(ElementwiseOp)
     /// `split`: a concat's gradient, free, a fusion barrier. The tensor is the gradient split.
     case split(ElementwiseOp)
+    /// `slice`: a region of a tensor read in place, free, a fusion barrier. The tensor is the region.
+    case slice(ElementwiseOp)
+    /// `stochastic_depth` (or its gradient): a multiply by one mask value per sample.
+    case sampleMask(SampleMaskOp)
     /// An op the model gives no cost, named as in the published programs (e.g. `coarse_flatten`)
     /// or for what it is (`concat`, `reshape`, `dropout`).
     case zeroCost(String)

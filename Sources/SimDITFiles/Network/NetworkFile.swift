@@ -16,10 +16,12 @@ public enum NetworkFile {
 
     /// Every layer type a network file accepts.
     static let types: [LayerType] = [
-        LayerType(type: "conv", keys: ["out_channels", "kernel", "stride", "padding", "dilation", "groups", "bias"],
+        LayerType(type: "conv", keys: ["out_channels", "kernel", "stride", "padding", "dilation", "groups", "bias",
+                                       "folded_batch_norm"],
                   summary: "2-D convolution: out_channels, kernel (n or [height, width]), stride (1 or [h, w]), "
                       + "padding (0, [h, w] or [top, left, bottom, right]), dilation (1 or [h, w]), groups (1; "
-                      + "the input channels for depthwise), bias (true)",
+                      + "the input channels for depthwise), bias (true), folded_batch_norm (false: true when an "
+                      + "exporter folded a batch norm into it)",
                   read: readConvolution),
         LayerType(type: "batch_norm", keys: [], summary: "batch normalisation (folded into the convolution before it for inference)",
                   read: { _ in .batchNorm }),
@@ -58,6 +60,7 @@ public enum NetworkFile {
                   read: { map in readPooling(map).map { .averagePool($0) } }),
         LayerType(type: "global_avg_pool", keys: [], summary: "average over the whole feature map", read: { _ in .globalAveragePool }),
         LayerType(type: "global_max_pool", keys: [], summary: "maximum over the whole feature map", read: { _ in .globalMaxPool }),
+        LayerType(type: "global_sum_pool", keys: [], summary: "sum over the whole feature map", read: { _ in .globalSumPool }),
         LayerType(type: "lrn", keys: ["size", "alpha", "beta", "bias"],
                   summary: "local response normalisation across channels: size, alpha (1e-4), beta (0.75), bias (1)",
                   read: { map in
@@ -71,6 +74,10 @@ public enum NetworkFile {
         LayerType(type: "identity", keys: [], summary: "no operation (no cost)", read: { _ in .identity }),
         LayerType(type: "dropout", keys: ["ratio"], summary: "nothing at inference; a mask multiply in training (ratio 0.5)",
                   read: { map in .dropout(ratio: map.number("ratio") ?? 0.5) }),
+        LayerType(type: "stochastic_depth", keys: [], summary: "nothing at inference; in training a multiply by one mask "
+                      + "value per sample (a residual branch dropped per sample)", read: { _ in .stochasticDepth }),
+        LayerType(type: "slice", keys: ["shape"], summary: "a region of the input, of shape [channels, height, width] (no cost)",
+                  read: { map in readShape(map).map { .slice($0) } }),
         LayerType(type: "channel_shuffle", keys: ["groups"], summary: "ShuffleNet's channel shuffle: groups (a copy)",
                   read: { map in map.integer("groups", required: true, range: Limits.networkSize).map { .channelShuffle(groups: $0) } }),
         LayerType(type: "permute", keys: ["shape"], summary: "a transpose to [channels, height, width] (a copy)",
@@ -105,13 +112,19 @@ public enum NetworkFile {
         /// Position of each layer's mapping, and of each of its keys' values.
         var layerPositions: [SourcePosition]
         var fieldPositions: [[String: SourcePosition]]
+        /// A file without lines (an ONNX model): its layers are named, not positioned.
+        var isBinary = false
 
         /// A diagnostic at the layer a program entry came from (`conv1`, `conv1.dX`, …), when the
         /// network has a file and the layer is in it.
         public func diagnostic(forEntry entry: String, _ message: String) -> Diagnostic? {
-            guard !layerPositions.isEmpty else { return nil }
-            guard let index = network.layers.lastIndex(where: { entry == $0.name || entry.hasPrefix($0.name + ".") }),
-                  index < layerPositions.count else { return nil }
+            guard let index = network.layers.lastIndex(where: { entry == $0.name || entry.hasPrefix($0.name + ".") }) else {
+                return nil
+            }
+            if isBinary {
+                return Diagnostic("layer '\(network.layers[index].name)': \(message)", file: file, keyPath: "graph")
+            }
+            guard index < layerPositions.count else { return nil }
             let position = layerPositions[index]
             return Diagnostic("layer '\(network.layers[index].name)': \(message)", file: file, line: position.line,
                               column: position.column, keyPath: "layers[\(index)]")
@@ -250,10 +263,12 @@ public enum NetworkFile {
         let padding = padding(map)
         let groups = map.integer("groups", range: Limits.networkSize) ?? 1
         let bias = map.boolean("bias") ?? true
+        let folded = map.boolean("folded_batch_norm") ?? false
         guard let outputs, let kernel, let stride, let dilation, let padding else { return nil }
         return .convolution(Convolution(outputChannels: outputs, kernelHeight: kernel.height, kernelWidth: kernel.width,
                                         strideHeight: stride.0, strideWidth: stride.1, padding: padding,
-                                        dilationHeight: dilation.0, dilationWidth: dilation.1, groups: groups, bias: bias))
+                                        dilationHeight: dilation.0, dilationWidth: dilation.1, groups: groups, bias: bias,
+                                        foldedBatchNorm: folded))
     }
 
     static func readPooling(_ map: Mapping) -> Pooling? {
@@ -324,7 +339,7 @@ public enum NetworkFile {
                           pair("stride", c.strideHeight, c.strideWidth), padding(c.padding)]
             if c.dilationHeight != 1 || c.dilationWidth != 1 { fields.append(pair("dilation", c.dilationHeight, c.dilationWidth)) }
             if c.groups != 1 { fields.append("groups: \(c.groups)") }
-            return fields + ["bias: \(c.bias)"]
+            return fields + ["bias: \(c.bias)"] + (c.foldedBatchNorm ? ["folded_batch_norm: true"] : [])
         case .maxPool(let p), .averagePool(let p):
             var fields = [pair("kernel", p.kernelHeight, p.kernelWidth), pair("stride", p.strideHeight, p.strideWidth),
                           padding(p.padding)]
@@ -346,8 +361,9 @@ public enum NetworkFile {
             return ["size: \(lrn.size)", "alpha: \(number(lrn.alpha))", "beta: \(number(lrn.beta))", "bias: \(number(lrn.bias))"]
         case .dropout(let ratio): return ["ratio: \(number(ratio))"]
         case .channelShuffle(let groups): return ["groups: \(groups)"]
-        case .reshape(let s), .permute(let s): return [shape(s)]
-        case .batchNorm, .add, .multiply, .globalAveragePool, .globalMaxPool, .flatten, .softmax, .concat, .identity:
+        case .reshape(let s), .permute(let s), .slice(let s): return [shape(s)]
+        case .batchNorm, .add, .multiply, .globalAveragePool, .globalMaxPool, .globalSumPool, .flatten, .softmax, .concat,
+             .identity, .stochasticDepth:
             return []
         }
     }

@@ -1,0 +1,57 @@
+/// What an export for inference did to a network's batch norms, and how to undo it for training.
+/// An exporter that folds each batch norm into the convolution before it (PyTorch's, after
+/// `model.eval()`; its default exporter even after `model.train()`) leaves a graph whose training
+/// iteration misses every batch norm's statistics, apply and backward passes (GENESYS-MODEL.md
+/// §2.4): a third of ResNet-50's training cycles.
+extension Network {
+    /// Whether any layer normalizes (a batch norm).
+    public var hasNormalization: Bool {
+        layers.contains { $0.kind == .batchNorm }
+    }
+
+    /// The convolutions the exporter recorded as carrying a folded batch norm.
+    public var foldedBatchNormCount: Int {
+        layers.reduce(0) { count, layer in
+            if case .convolution(let c) = layer.kind, c.foldedBatchNorm { count + 1 } else { count }
+        }
+    }
+
+    /// The graph with a batch norm after each convolution that carries one folded in: those the
+    /// exporter recorded when it recorded any, else every convolution with a bias whose output does
+    /// not already go to a batch norm (VGG-BN's biased convolutions keep their own). The
+    /// convolution loses its bias (the batch norm's shift replaces it) and the batch norm takes its
+    /// place as every later layer's producer. An inference export of a network trained with batch
+    /// norm after every bias-free convolution (ResNet, DenseNet, MobileNet, …) becomes its
+    /// training graph; a network built with biased convolutions and no batch norm (VGG) gains
+    /// batch norms it never had.
+    public func restoringBatchNorms() -> Network {
+        let recorded = foldedBatchNormCount > 0
+        var names = Set(layers.map(\.name))
+        var normalized: Set<String> = []
+        for layer in layers where layer.kind == .batchNorm { normalized.formUnion(layer.inputs) }
+        var renamed: [String: String] = [:]
+        var restored: [Layer] = []
+        restored.reserveCapacity(layers.count * 2)
+        for var layer in layers {
+            layer.inputs = layer.inputs.map { renamed[$0] ?? $0 }
+            guard case .convolution(var convolution) = layer.kind,
+                  recorded ? convolution.foldedBatchNorm : convolution.bias && !normalized.contains(layer.name) else {
+                restored.append(layer)
+                continue
+            }
+            convolution.bias = false
+            convolution.foldedBatchNorm = false
+            layer.kind = .convolution(convolution)
+            restored.append(layer)
+            var name = layer.name + ".bn", counter = 1
+            while names.contains(name) {
+                counter += 1
+                name = layer.name + ".bn\(counter)"
+            }
+            names.insert(name)
+            restored.append(Layer(name: name, kind: .batchNorm, inputs: [layer.name]))
+            renamed[layer.name] = name
+        }
+        return Network(name: name, input: input, layers: restored)
+    }
+}
