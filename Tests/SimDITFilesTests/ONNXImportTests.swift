@@ -5,7 +5,7 @@ import Testing
 
 /// The ONNX test data the `onnx` wheel ships (the test command installs onnx 1.17.0 into `.venv`).
 /// Never skipped: a missing wheel is a failure that says how to install it.
-private enum ONNXTestData {
+enum ONNXTestData {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let python = root.appendingPathComponent(".venv/bin/python").path
@@ -42,7 +42,7 @@ private enum ONNXTestData {
     }
 }
 
-private func load(_ path: String) throws -> Network {
+func importONNX(_ path: String) throws -> Network {
     switch ONNXFile.read(path: path) {
     case .success(let loaded): return loaded.network
     case .failure(let error):
@@ -65,7 +65,7 @@ struct ONNXImportTests {
         let inference = try #require(Presets.named("genesys-inference-08"))
         let training = try #require(Presets.named("genesys-training-08"))
         for model in models {
-            let network = try load(model.path)
+            let network = try importONNX(model.path)
             // Their Mul+Add by per-channel constants are batch norms, none left as a scale or shift.
             #expect(!network.layers.contains { $0.kind == .activation(.scale) || $0.kind == .activation(.shift) },
                     "\(model.lastPathComponent)")
@@ -123,7 +123,7 @@ struct ONNXImportTests {
         _ = try ONNXTestData.runPython("resnet50.py", [path])
         let builtIn = try #require(Zoo.named("resnet50"))
         let fromYAML = try NetworkFile.read(YAMLDocument(text: NetworkFile.render(builtIn), file: "resnet50.yaml")).get().network
-        let fromONNX = try load(path)
+        let fromONNX = try importONNX(path)
         for (mode, preset, batch) in [(ExecutionMode.inference, "genesys-inference-08", 1), (.training, "genesys-training-08", 32)] {
             let architecture = try #require(Presets.named(preset))
             func run(_ network: Network) throws -> NetworkResult {
@@ -157,7 +157,7 @@ struct ONNXImportTests {
         let inference = try #require(Presets.named("genesys-inference-08"))
         let training = try #require(Presets.named("genesys-training-08"))
         for model in models {
-            let network = try load(model)
+            let network = try importONNX(model)
             let result = try Simulator.run(network.inferenceProgram().get(), on: inference,
                                            options: SimulationOptions(mode: .inference, batch: 1))
             let expected = try #require(reference[model])
@@ -168,7 +168,7 @@ struct ONNXImportTests {
                                           options: SimulationOptions(mode: .inference, batch: 1))
             #expect(again.total == result.total, "\(model)")
         }
-        let names = try load(directory.appendingPathComponent("pad_conv.onnx").path).layers.map(\.kind.typeName)
+        let names = try importONNX(directory.appendingPathComponent("pad_conv.onnx").path).layers.map(\.kind.typeName)
         #expect(names == ["conv", "max_pool"])   // both Pad nodes folded
     }
 
@@ -186,7 +186,7 @@ struct ONNXImportTests {
             }
             #expect(error.diagnostics.allSatisfy { $0.file == path && $0.message.contains("node") }, "\(name): \(error)")
         }
-        let clip = try load(directory.appendingPathComponent("clip_lower_only.onnx").path)
+        let clip = try importONNX(directory.appendingPathComponent("clip_lower_only.onnx").path)
         let text = NetworkFile.render(clip)
         #expect(text.contains("min: 0.5") && !text.contains("inf"))
         let again = try NetworkFile.read(YAMLDocument(text: text, file: "clip.yaml")).get().network

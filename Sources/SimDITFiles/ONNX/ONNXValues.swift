@@ -9,12 +9,31 @@ enum ONNXValue {
     /// `dims` nil when the importer cannot tell (an op on constants it does not evaluate);
     /// `integers` and `reals` hold the data of small tensors (shape vectors, clip bounds).
     case constant(ONNXConstant)
+    /// Produced by a node that could not be imported (already diagnosed): whatever reads it is
+    /// skipped without a further diagnostic, so one unsupported node is reported once.
+    case unavailable
 }
 
 struct ONNXConstant {
     var dims: [Int]?
     var integers: [Int]?
     var reals: [Double]?
+    /// Data not yet read from an external file (read when the value is needed), with its type.
+    var external: ONNXExternalReference?
+    var dataType: Int32 = 0
+    /// Drawn from a random generator (a dropout or stochastic-depth mask), and the probability of
+    /// keeping an element when the graph compares the draw with a constant threshold.
+    var random = false
+    var keepProbability: Double?
+
+    init(dims: [Int]?, integers: [Int]?, reals: [Double]?) {
+        self.dims = dims
+        self.integers = integers
+        self.reals = reals
+    }
+
+    /// Nothing known: an op the importer does not evaluate.
+    static let unknown = ONNXConstant(dims: nil, integers: nil, reals: nil)
 
     var elements: Int? { dims.flatMap(ONNXLimits.product) }
 
@@ -49,6 +68,24 @@ enum ONNXLimits {
 enum ONNXDataType: Int32 {
     case float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7, bool = 9, double = 11,
          uint32 = 12, uint64 = 13, float16 = 10, bfloat16 = 16
+
+    /// Bytes per element in `raw_data`.
+    var byteSize: Int {
+        switch self {
+        case .uint8, .int8, .bool: 1
+        case .uint16, .int16, .float16, .bfloat16: 2
+        case .float, .int32, .uint32: 4
+        case .int64, .double, .uint64: 8
+        }
+    }
+
+    /// Whether the type holds integers (bool included).
+    var isIntegral: Bool {
+        switch self {
+        case .float, .double, .float16, .bfloat16: false
+        default: true
+        }
+    }
 }
 
 extension ONNXConstant {
@@ -56,6 +93,7 @@ extension ONNXConstant {
     /// its data (integers for integer types, reals for float and double).
     init(_ tensor: Onnx_TensorProto) {
         let dims = tensor.dims.map(ONNXLimits.clamped)
+        dataType = tensor.dataType
         guard dims.allSatisfy({ $0 >= 0 && $0 <= ONNXLimits.dimension }), let count = ONNXLimits.product(dims) else { return }
         self.dims = dims
         guard count <= ONNXConstant.dataLimit else { return }
@@ -72,9 +110,17 @@ extension ONNXConstant {
         case .int32, .int16, .int8, .uint8, .uint16, .bool:
             if !tensor.int32Data.isEmpty {
                 integers = tensor.int32Data.map { Int($0) }
-            } else if tensor.dataType == ONNXDataType.int32.rawValue, raw.count == count * 4 {
-                integers = stride(from: 0, to: raw.count, by: 4).map { offset in
-                    Int(raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int32.self) }.littleEndian)
+            } else if let size = ONNXDataType(rawValue: tensor.dataType)?.byteSize, raw.count == count * size {
+                integers = stride(from: 0, to: raw.count, by: size).map { offset in
+                    raw.withUnsafeBytes { bytes -> Int in
+                        switch ONNXDataType(rawValue: tensor.dataType) {
+                        case .int32: Int(bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self).littleEndian)
+                        case .int16: Int(bytes.loadUnaligned(fromByteOffset: offset, as: Int16.self).littleEndian)
+                        case .uint16: Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian)
+                        case .int8: Int(bytes.loadUnaligned(fromByteOffset: offset, as: Int8.self))
+                        default: Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt8.self))
+                        }
+                    }
                 }
             }
         case .float:
@@ -116,6 +162,7 @@ struct ONNXAttributes {
     func int(_ name: String) -> Int? { byName[name].flatMap { $0.hasI ? ONNXLimits.clamped($0.i) : nil } }
     func float(_ name: String) -> Double? { byName[name].flatMap { $0.hasF ? Double($0.f) : nil } }
     func ints(_ name: String) -> [Int]? { byName[name].map { $0.ints.map(ONNXLimits.clamped) } }
+    func floats(_ name: String) -> [Double]? { byName[name].map { $0.floats.map(Double.init) } }
     func string(_ name: String) -> String? { byName[name].flatMap { $0.hasS ? String(decoding: $0.s, as: UTF8.self) : nil } }
     func tensor(_ name: String) -> Onnx_TensorProto? { byName[name].flatMap { $0.hasT ? $0.t : nil } }
 }
