@@ -85,14 +85,18 @@ struct NetworksCommand: ParsableCommand {
         @Argument(help: "A built-in network name, an ONNX model (.onnx) or a network YAML file.")
         var name: String
 
+        @Flag(name: .long, help: Workload.restoreBatchNormHelp)
+        var restoreBatchNorm = false
+
         func run() throws {
+            func restored(_ network: Network) -> Network { restoreBatchNorm ? network.restoringBatchNorms() : network }
             if let entry = Zoo.all.first(where: { $0.name == name }) {
-                print(NetworkFile.render(entry.network, description: entry.summary), terminator: "")
+                print(NetworkFile.render(restored(entry.network), description: entry.summary), terminator: "")
                 return
             }
             switch InputResolver.network(name) {
             case .success(let loaded):
-                print(NetworkFile.render(loaded.network, description: "converted from \(loaded.file)"), terminator: "")
+                print(NetworkFile.render(restored(loaded.network), description: "converted from \(loaded.file)"), terminator: "")
             case .failure(let error):
                 throw fail(error.diagnostics)
             }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import SimDITCore
 import SimDITFiles
 
@@ -12,24 +13,56 @@ func resolved<T>(_ result: Result<T, DiagnosticError>) throws -> T {
 /// The inputs of `simulate`, `optimize` and `flow`: an architecture, a network, and the program the
 /// network lowers to for the mode. Problems in both files are reported together.
 struct Workload {
+    /// The help of `--restore-batch-norm`, wherever a network is read for training.
+    static let restoreBatchNormHelp = ArgumentHelp(
+        "Put back the batch norms an export for inference folded into the convolutions: one after each "
+            + "convolution the exporter recorded as folded (PyTorch's default exporter records them), or else after "
+            + "each convolution with a bias whose output is not already normalized, in place of its bias. For "
+            + "training a model exported after model.eval() (or by PyTorch's default exporter).")
+
     var architecture: LoadedArchitecture
     var network: NetworkFile.Loaded
     var program: Program
 
     static func load(arch: String, network: String, mode: ExecutionMode, optimizer: Optimizer = .sgd,
-                     variant: ModelVariant = .simdit) throws -> Workload {
+                     variant: ModelVariant = .simdit, restoreBatchNorm: Bool = false) throws -> Workload {
         let architecture: LoadedArchitecture
-        let loaded: NetworkFile.Loaded
+        var loaded: NetworkFile.Loaded
         switch (InputResolver.architecture(arch), InputResolver.network(network)) {
         case (.success(let a), .success(let n)): (architecture, loaded) = (a, n)
         case (.failure(let a), .failure(let n)): throw fail(a.diagnostics + n.diagnostics)
         case (.failure(let error), _), (_, .failure(let error)): throw fail(error.diagnostics)
         }
+        if restoreBatchNorm { loaded.network = loaded.network.restoringBatchNorms() }
         let graph = loaded.network
         switch mode == .training ? graph.trainingProgram(optimizer: optimizer, variant: variant) : graph.inferenceProgram() {
         case .success(let program): return Workload(architecture: architecture, network: loaded, program: program)
         case .failure(let error): throw fail(loaded.diagnostics(for: error.issues))
         }
+    }
+
+    /// What a training simulation of this network should say about its batch norms: none where it
+    /// has them; the folded ones where the exporter recorded folding them; otherwise that it has no
+    /// normalization layer, worded for both the networks built without one and the inference
+    /// exports whose batch norms were folded without a record.
+    var trainingWarnings: [String] {
+        let graph = network.network
+        let folded = graph.foldedBatchNormCount
+        if folded > 0 {
+            return ["\(folded) convolution\(folded == 1 ? "" : "s") of '\(graph.name)' carr\(folded == 1 ? "ies" : "y") a batch norm "
+                    + "the exporter folded in for inference, so this training iteration leaves out "
+                    + "\(folded == 1 ? "its" : "their") statistics, apply and backward passes. PyTorch's default exporter "
+                    + "folds batch norms even after model.train(): export with torch.onnx.export(..., dynamo=False, "
+                    + "training=torch.onnx.TrainingMode.TRAINING) after model.train(), or pass --restore-batch-norm "
+                    + "to put them back"]
+        }
+        guard !graph.hasNormalization else { return [] }
+        return ["'\(graph.name)' has no normalization layer. If it was exported for inference (after model.eval()), "
+                + "its batch norms were folded into the convolutions and this training iteration leaves out their "
+                + "statistics, apply and backward passes: export after model.train() (with "
+                + "torch.onnx.export(..., dynamo=False, training=torch.onnx.TrainingMode.TRAINING)), or pass "
+                + "--restore-batch-norm to put a batch norm after each biased convolution. A network built without "
+                + "batch norm (VGG, AlexNet, SqueezeNet) trains as simulated"]
     }
 
     /// Simulates the program on `architecture` (default: the loaded one); a simulation issue

@@ -38,6 +38,9 @@ struct Optimize: ParsableCommand {
     @Flag(name: .long, help: "Use the published fusion option.")
     var fusion = false
 
+    @Flag(name: .long, help: Workload.restoreBatchNormHelp)
+    var restoreBatchNorm = false
+
     @Option(name: .long, help: "Total DRAM bandwidth of the four ports, bits per cycle. (default: the base architecture's)")
     var bandwidthBudget: Int?
 
@@ -79,7 +82,9 @@ struct Optimize: ParsableCommand {
 
     func run() throws {
         let started = ContinuousClock.now
-        let workload = try Workload.load(arch: arch, network: network, mode: mode, optimizer: optimizer)
+        let workload = try Workload.load(arch: arch, network: network, mode: mode, optimizer: optimizer,
+                                         restoreBatchNorm: restoreBatchNorm)
+        if mode == .training { workload.trainingWarnings.forEach { warn($0) } }
         let base = workload.architecture, program = workload.program
         let options = SimulationOptions(mode: mode, batch: batch ?? (mode == .training ? 32 : 1), fusion: fusion,
                                         optimizer: optimizer, dataflow: dataflow)

@@ -53,6 +53,9 @@ struct Simulate: ParsableCommand {
     @Flag(name: .long, help: "Keep a convolution's output on chip for the SIMD op that consumes it.")
     var fusion = false
 
+    @Flag(name: .long, help: Workload.restoreBatchNormHelp)
+    var restoreBatchNorm = false
+
     @Option(name: .long, help: ArgumentHelp(Dataflow.help, valueName: "os|ws|is"))
     var dataflow: Dataflow = .weightStationary
 
@@ -74,17 +77,21 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         let workload = try Workload.load(arch: arch ?? Self.defaultArchitecture(mode), network: network ?? Self.defaultNetwork,
-                                         mode: mode, optimizer: optimizer, variant: variant)
+                                         mode: mode, optimizer: optimizer, variant: variant, restoreBatchNorm: restoreBatchNorm)
         let options = SimulationOptions(variant: variant, mode: mode, batch: batch ?? Self.defaultBatch(mode),
                                         fusion: fusion, optimizer: optimizer, dataflow: dataflow)
         let result = try workload.simulate(options)
         let loadedArchitecture = workload.architecture
         let widths = loadedArchitecture.architecture
+        var warnings: [String] = []
         if mode == .training, min(widths.activationBits, widths.weightBits) < 8 {
-            warn("training on '\(widths.name)' with \(widths.activationBits)-bit activations and \(widths.weightBits)-bit "
-                 + "weights: the published training design points (genesys-training-NN) use 16 bits; the results "
-                 + "are the model's at these widths")
+            warnings.append("training on '\(widths.name)' with \(widths.activationBits)-bit activations and \(widths.weightBits)-bit "
+                            + "weights: the published training design points (genesys-training-NN) use 16 bits; the results "
+                            + "are the model's at these widths")
         }
+        if mode == .training { warnings += workload.trainingWarnings }
+        // CSV has no place for them; the other formats carry them in the report.
+        if format == .csv { warnings.forEach { warn($0) } }
         let technology = try resolved(InputResolver.technology(tech))
         warnIfMixedNodes(technology)
         let energy: EnergyReport
@@ -94,7 +101,8 @@ struct Simulate: ParsableCommand {
         } catch {
             throw fail([technology.diagnostic(error.description, keyPath: error.keyPath)])
         }
-        let report = SimulationReport(result: result, architecture: loadedArchitecture.architecture, energy: energy)
+        let report = SimulationReport(result: result, architecture: loadedArchitecture.architecture, energy: energy,
+                                      warnings: warnings)
         // The bare default run prints its summary; naming a network or architecture adds the rows.
         let text = report.render(format, summaryOnly: summary || (arch == nil && network == nil))
         if let output {

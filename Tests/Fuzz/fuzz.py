@@ -122,6 +122,81 @@ def mutate_bytes(data, rng):
     return bytes(data)
 
 
+EXTREME_INTS = [0, -1, 1, 2, 3, -(2 ** 31), 2 ** 31, 2 ** 62, -(2 ** 63), 2 ** 63 - 1, 7, 1 << 24, 1 << 40]
+ONNX_OPS = ["Conv", "Relu", "Add", "Mul", "Div", "Sub", "Gemm", "MatMul", "Slice", "Split", "Gather", "ReduceMean", "ReduceSum",
+            "ReduceMax", "Concat", "Reshape", "Transpose", "Sigmoid", "Expand", "Where", "Range", "Shape", "Pad", "MaxPool",
+            "GlobalAveragePool", "BatchNormalization", "RandomUniformLike", "Less", "Cast", "Squeeze", "Unsqueeze", "Erf"]
+
+
+def mutate_onnx(data, rng):
+    """A structural mutation of a model (an attribute, an op type, an input, a shape, a constant
+    set to something extreme or wrong), so that cases reach the importer's op paths instead of
+    stopping at the protobuf decoder; falls back to byte mutations."""
+    try:
+        import onnx
+        model = onnx.load_from_string(data)
+    except Exception:
+        return mutate_bytes(data, rng)
+    graph = model.graph
+    kind = rng.randrange(7)
+    nodes = list(graph.node)
+    if kind == 0 and nodes:                                  # an integer attribute to an extreme
+        node = rng.choice(nodes)
+        ints = [a for a in node.attribute if a.type in (onnx.AttributeProto.INT, onnx.AttributeProto.INTS)]
+        if ints:
+            attribute = rng.choice(ints)
+            if attribute.type == onnx.AttributeProto.INT:
+                attribute.i = rng.choice(EXTREME_INTS)
+            elif attribute.ints:
+                attribute.ints[rng.randrange(len(attribute.ints))] = rng.choice(EXTREME_INTS)
+            else:
+                attribute.ints.append(rng.choice(EXTREME_INTS))
+    elif kind == 1 and nodes:                                # another op type
+        rng.choice(nodes).op_type = rng.choice(ONNX_OPS)
+    elif kind == 2 and nodes:                                # an input dropped, renamed or swapped
+        node = rng.choice(nodes)
+        if node.input:
+            i = rng.randrange(len(node.input))
+            choice = rng.randrange(3)
+            if choice == 0:
+                del node.input[i]
+            elif choice == 1:
+                node.input[i] = rng.choice(["", "nowhere", rng.choice(nodes).output[0] if rng.choice(nodes).output else ""])
+            else:
+                node.input[i] = rng.choice(list(graph.input)).name
+    elif kind == 3 and graph.initializer:                    # a constant's shape or values
+        tensor = rng.choice(graph.initializer)
+        if tensor.dims and rng.random() < 0.5:
+            tensor.dims[rng.randrange(len(tensor.dims))] = rng.choice(EXTREME_INTS)
+        elif tensor.data_type == onnx.TensorProto.INT64 and tensor.raw_data:
+            values = bytearray(tensor.raw_data)
+            position = 8 * rng.randrange(max(1, len(values) // 8))
+            value = rng.choice(EXTREME_INTS)
+            values[position:position + 8] = value.to_bytes(8, "little", signed=True) if -(2 ** 63) <= value < 2 ** 63 else b"\xff" * 8
+            tensor.raw_data = bytes(values)
+    elif kind == 4 and graph.input:                          # the input's shape
+        dims = graph.input[0].type.tensor_type.shape.dim
+        if dims:
+            dim = dims[rng.randrange(len(dims))]
+            if rng.random() < 0.3:
+                dim.dim_param = "dynamic"
+            else:
+                dim.dim_value = rng.choice(EXTREME_INTS)
+    elif kind == 5 and nodes:                                # a node duplicated or removed
+        i = rng.randrange(len(nodes))
+        if rng.random() < 0.5:
+            graph.node.insert(i, nodes[i])
+        else:
+            del graph.node[i]
+    else:                                                     # an opset out of range or another
+        if model.opset_import:
+            model.opset_import[0].version = rng.choice([0, 1, 7, 11, 13, 17, 18, 20, 23, 24, 99, -1])
+    try:
+        return model.SerializeToString()
+    except Exception:
+        return mutate_bytes(data, rng)
+
+
 # ----- cases ----------------------------------------------------------------------------------
 
 class Seeds:
@@ -145,6 +220,19 @@ class Seeds:
         if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/patterns.py"), patterns]).returncode == 0:
             for name in sorted(os.listdir(patterns)):
                 self.onnx.append(open(os.path.join(patterns, name), "rb").read())
+        # The import's edges and torchvision exports from both of PyTorch's exporters (their weights'
+        # data files are absent, as in the committed fixtures).
+        edges = os.path.join(work, "onnx-edges")
+        if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/import_edges.py"), edges]).returncode == 0:
+            for name in sorted(os.listdir(edges)):
+                if name.endswith(".onnx"):
+                    self.onnx.append(open(os.path.join(edges, name), "rb").read())
+        torchvision = os.path.join(work, "onnx-torchvision")
+        if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/torchvision_fixtures.py"), torchvision],
+                          stdout=subprocess.DEVNULL).returncode == 0:
+            for name in ("shufflenet_v2_x1_0-classic-eval.onnx", "efficientnet_b0-dynamo-train.onnx",
+                         "mnasnet0_5-classic-eval.onnx", "resnet18-dynamo-eval.onnx", "efficientnet_b0-classic-train.onnx"):
+                self.onnx.append(open(os.path.join(torchvision, name), "rb").read())
         try:
             import onnx  # noqa: F401  (the wheel's own model files)
             light = os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/light")
@@ -216,8 +304,11 @@ def make_case(index, seeds, rng, directory):
         # Sweeps evaluate as many points as they ask for: the cap keeps each case within its time limit.
         return kind, ["sweep", path, "--format", rng.choice(["jsonl", "csv"]), "--max-points", "300", "--output", output], path, output
     if kind == "onnx":
-        path = write("model.onnx", mutate_bytes(rng.choice(seeds.onnx), rng))
+        seed = rng.choice(seeds.onnx)
+        path = write("model.onnx", mutate_onnx(seed, rng) if rng.random() < 0.6 else mutate_bytes(seed, rng))
         command = rng.choice([["simulate", "--mode", mode, "--network", path, "--arch", "genesys-inference-08", "--summary"],
+                              ["simulate", "--mode", "training", "--network", path, "--batch", "2", "--restore-batch-norm",
+                               "--format", "json"],
                               ["networks", "show", path]])
         return kind, command, path, None
     # Extreme option values.
@@ -254,6 +345,11 @@ def judge(kind, command, path, output, status, errors, rss_kib):
             json.load(open(output))
         except ValueError:
             return "incomplete JSON output"
+    if status == 1 and kind == "onnx":
+        # A model has no lines: every error names the file (and, for a node, its index and name).
+        stray = [line for line in errors.split("\n") if ": error:" in line and not line.startswith(path + ":")]
+        if stray:
+            return "an error about the model reported without it: " + stray[0]
     if status == 1 and path is not None and kind in ("architecture", "network", "technology", "report", "sweep", "scalesim"):
         about_file = [line for line in errors.split("\n") if line.startswith(path + ":") and ": error:" in line]
         if about_file and not all(POSITIONED.match(line) for line in about_file):
@@ -282,6 +378,8 @@ def self_test(work):
         (("network", ["simulate"], path, None, 1, "Fatal error: index out of range", 0), "crash"),
         (("network", ["simulate"], path, None, 1, path + ":3:7: error: bad", 0), None),
         (("network", ["simulate"], path, None, 0, "", 0), None),
+        (("onnx", ["simulate"], path, None, 1, "model.onnx: error: node 3 'x' (Conv): bad", 0), "without it"),
+        (("onnx", ["simulate"], path, None, 1, path + ": error: node 3 'x' (Conv): bad", 0), None),
     ]
     for arguments, wanted in expectations:
         verdict = judge(*arguments)

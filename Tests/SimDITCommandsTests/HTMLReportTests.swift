@@ -52,11 +52,27 @@ struct HTMLReportTests {
         let bars = dom.output.components(separatedBy: "<g class=\"layer\"").count - 1
         #expect(bars == layerCount, "\(bars) layer bars for \(layerCount) program entries")
         for label in ["Cycles by unit", "Cycles by op category", "Cycles per layer", "DRAM traffic by kind", "Energy by component",
-                      "Roofline", "arithmetic intensity (operations per DRAM byte)", "achieved operations per cycle",
+                      "Roofline", "arithmetic intensity (operations per DRAM byte)", "achieved useful operations per cycle",
                       "energy (joules)", "DRAM traffic (bytes)", "program entries, in order (\(layerCount))"] {
             #expect(dom.output.contains(label), "missing '\(label)'")
         }
         #expect(dom.output.components(separatedBy: "class=\"point\"").count > 50, "roofline points")
+
+        // The roofline plots useful work: the stem's point is its useful ops per cycle (4.7 % of the
+        // 64×64 array's peak), not the padded MACs the array executes (98 %); no tick label leaves the
+        // 760-pixel plot (the last decade's label is centred on its tick).
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        let stem = try #require(layers.first { $0["name"] as? String == "conv1" })
+        let useful = try #require(stem["useful_macs"] as? Double)
+        let cycles = try #require((stem["systolic"] as? [String: Any])?["cycles"] as? Double)
+        let roofline = try #require(html.components(separatedBy: "<svg id=\"roofline\"").last)
+        let title = try #require(roofline.components(separatedBy: "<title>conv1: ").dropFirst().first)
+        let plotted = try #require(Double(title.prefix { $0 != " " }.replacingOccurrences(of: ",", with: "")))
+        #expect(abs(plotted - 2 * useful / cycles) <= 0.01 * plotted, "\(plotted) vs \(2 * useful / cycles)")
+        #expect(plotted < 0.1 * 2 * 64 * 64)
+        let svg = try #require(roofline.components(separatedBy: "</svg>").first)
+        let positions = svg.components(separatedBy: "<text x=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        #expect(!positions.isEmpty && positions.allSatisfy { $0 <= 760 - 20 }, "\(positions.max() ?? 0)")
     }
 
     /// The sweep page: a Pareto scatter with one red mark per front point, both axes titled with

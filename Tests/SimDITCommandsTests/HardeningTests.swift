@@ -105,7 +105,8 @@ struct HardeningTests {
         let help = try SimDIT.run(["optimize", "--help"]).standardOutput + SimDIT.run(["area", "--help"]).standardOutput
         #expect(!help.contains("csv"))
         let training = try SimDIT.run(["simulate", "--arch", "genesys-inference-08", "--mode", "training", "--batch", "2", "--summary"])
-        #expect(training.status == 0 && training.standardError.contains("warning: training on 'genesys-inference-08' with 4-bit"))
+        // The warning is part of the report (the table here), where the numbers it qualifies are.
+        #expect(training.status == 0 && training.standardOutput.contains("warning: training on 'genesys-inference-08' with 4-bit"))
         let json = try SimDIT.run(["simulate", "--arch", "genesys-training-08", "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let layers = try #require(object["layers"] as? [[String: Any]])

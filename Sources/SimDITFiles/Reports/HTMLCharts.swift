@@ -13,6 +13,7 @@ public enum HTMLCharts {
         body { font: 14px/1.4 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1200px; color: #222; }
         h1 { font-size: 22px; margin-bottom: 0; } h2 { font-size: 17px; margin: 28px 0 4px; }
         .subtitle, .note { color: #555; margin-top: 4px; }
+        .warning { background: #fff4e5; border-left: 4px solid #e08a00; padding: 6px 10px; margin: 10px 0; }
         table.summary, table.data { border-collapse: collapse; margin-top: 12px; }
         table.summary td, table.data td, table.data th { padding: 2px 14px 2px 0; text-align: right; font-variant-numeric: tabular-nums; }
         table.summary td:first-child, table.data th:first-child { text-align: left; }

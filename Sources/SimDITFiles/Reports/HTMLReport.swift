@@ -19,6 +19,9 @@ struct HTMLReport {
         body += "<p class=\"subtitle\">\(report.architecture.arrayRows)×\(report.architecture.arrayColumns) array, "
             + "\(options.mode == .training ? "training (one iteration, \(options.optimizer.rawValue))" : "inference"), "
             + "batch \(options.batch), model \(options.variant.rawValue), \(options.dataflow.rawValue) dataflow, fusion \(options.fusion ? "on" : "off")</p>\n"
+        for warning in report.warnings {
+            body += "<p class=\"warning\"><strong>warning:</strong> \(HTMLCharts.escape(warning))</p>\n"
+        }
         body += summary()
         body += HTMLCharts.section("Cycles by unit", "Compute and stall cycles of the systolic array and the SIMD unit (no overlap, §7).",
                         unitBar())
@@ -39,8 +42,10 @@ struct HTMLReport {
                             HTMLCharts.horizontalBars(EnergyComponent.allCases.map { ($0.rawValue, energy.total[$0] * 1e-12) },
                                            unit: .joules, color: Self.colors.accent, id: "energy"))
         }
-        body += HTMLCharts.section("Roofline", "Per array layer: achieved operations per cycle against the array's peak "
-                        + "(2·N·M) and the DRAM bandwidth roof (bytes per cycle × operations per DRAM byte), log–log.",
+        body += HTMLCharts.section("Roofline", "Per array layer: achieved useful operations per cycle (2 × the unpadded "
+                        + "MACs the network asks for, not the padded work the array executes) against the array's peak "
+                        + "(2·N·M) and the DRAM bandwidth roof (bytes per cycle × operations per DRAM byte), log–log. "
+                        + "Layers with no useful work (a first layer's data gradient) are left out.",
                         roofline())
         return HTMLCharts.page(title: "simdit: \(result.programName) on \(report.architecture.name)", body: body)
     }
@@ -124,21 +129,23 @@ struct HTMLReport {
         return svg
     }
 
-    /// Operations per cycle against operations per DRAM byte, log–log, with the two roofs.
+    /// Useful operations per cycle against useful operations per DRAM byte, log–log, with the two
+    /// roofs: a padded layer sits as far below the peak as its useful utilization says.
     func roofline() -> String {
         let peak = 2.0 * Double(report.architecture.arrayRows * report.architecture.arrayColumns)
         let a = report.architecture
         let bytesPerCycle = Double(a.inputPortBitsPerCycle + a.parameterPortBitsPerCycle + a.outputPortBitsPerCycle) / 8
         let points = result.layers.compactMap { layer -> (String, Double, Double)? in
             let c = layer.counts
-            guard c.systolicCycles > 0, c.macs > 0, c.dram.totalBits > 0 else { return nil }
-            return (layer.name, 2 * c.macs / (c.dram.totalBits / 8), 2 * c.macs / c.systolicCycles)
+            guard c.systolicCycles > 0, c.usefulMACs > 0, c.dram.totalBits > 0 else { return nil }
+            return (layer.name, 2 * c.usefulMACs / (c.dram.totalBits / 8), 2 * c.usefulMACs / c.systolicCycles)
         }
-        let width = 760.0, height = 420.0, left = 70.0, bottom = 50.0
+        // The right margin leaves room for half the last decade's label.
+        let width = 760.0, height = 420.0, left = 70.0, right = 40.0, bottom = 50.0
         let xs = points.map(\.1) + [peak / bytesPerCycle]
         let minX = HTMLCharts.pow10(Foundation.floor(Foundation.log10(max(xs.min() ?? 1, 1e-6)))), maxX = HTMLCharts.pow10(Foundation.ceil(Foundation.log10(max(xs.max() ?? 10, minX * 10))))
         let minY = HTMLCharts.pow10(Foundation.floor(Foundation.log10(max(points.map(\.2).min() ?? 1, 1e-6)))), maxY = HTMLCharts.pow10(Foundation.ceil(Foundation.log10(peak * 2)))
-        func px(_ x: Double) -> Double { left + (Foundation.log10(x) - Foundation.log10(minX)) / (Foundation.log10(maxX) - Foundation.log10(minX)) * (width - left - 10) }
+        func px(_ x: Double) -> Double { left + (Foundation.log10(x) - Foundation.log10(minX)) / (Foundation.log10(maxX) - Foundation.log10(minX)) * (width - left - right) }
         func py(_ y: Double) -> Double { height - bottom - (Foundation.log10(y) - Foundation.log10(minY)) / (Foundation.log10(maxY) - Foundation.log10(minY)) * (height - bottom - 10) }
         var svg = "<svg id=\"roofline\" width=\"\(Int(width))\" height=\"\(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         var decade = minX
@@ -149,7 +156,7 @@ struct HTMLReport {
         }
         decade = minY
         while decade <= maxY * 1.0001 {
-            svg += "<line x1=\"\(left)\" y1=\"\(HTMLCharts.format(py(decade)))\" x2=\"\(HTMLCharts.format(width - 10))\" y2=\"\(HTMLCharts.format(py(decade)))\" stroke=\"\(Self.colors.grid)\"/>"
+            svg += "<line x1=\"\(left)\" y1=\"\(HTMLCharts.format(py(decade)))\" x2=\"\(HTMLCharts.format(width - right))\" y2=\"\(HTMLCharts.format(py(decade)))\" stroke=\"\(Self.colors.grid)\"/>"
                 + "<text x=\"\(Int(left - 6))\" y=\"\(HTMLCharts.format(py(decade) + 4))\" text-anchor=\"end\">\(HTMLCharts.number(decade, .count("")))</text>"
             decade *= 10
         }
@@ -162,12 +169,12 @@ struct HTMLReport {
         for (name, intensity, achieved) in points {
             svg += "<circle class=\"point\" cx=\"\(HTMLCharts.format(px(intensity)))\" cy=\"\(HTMLCharts.format(py(max(achieved, minY))))\" r=\"3\" "
                 + "fill=\"\(Self.colors.systolicCompute)\" fill-opacity=\"0.6\"><title>\(HTMLCharts.escape(name)): "
-                + "\(Format.grouped(achieved)) ops/cycle at \(Format.grouped(intensity)) ops/byte</title></circle>\n"
+                + "\(Format.grouped(achieved)) useful ops/cycle at \(Format.grouped(intensity)) ops/byte</title></circle>\n"
         }
-        svg += "<text class=\"axis-title\" x=\"\(HTMLCharts.format((width + left) / 2))\" y=\"\(Int(height - 12))\" text-anchor=\"middle\">"
+        svg += "<text class=\"axis-title\" x=\"\(HTMLCharts.format((width - right + left) / 2))\" y=\"\(Int(height - 12))\" text-anchor=\"middle\">"
             + "arithmetic intensity (operations per DRAM byte)</text>"
             + "<text class=\"axis-title\" transform=\"translate(16,\(Int((height - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">"
-            + "achieved operations per cycle</text>\n</svg>\n"
+            + "achieved useful operations per cycle</text>\n</svg>\n"
         return svg
     }
 }

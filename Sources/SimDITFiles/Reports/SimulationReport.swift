@@ -14,11 +14,15 @@ public struct SimulationReport {
     public var architecture: Architecture
     /// Energy, runtime and power, when a technology library was given.
     public var energy: EnergyReport?
+    /// What the reader should know about how far the result is the network they meant (a network
+    /// trained with its batch norms folded away, weights narrower than training uses).
+    public var warnings: [String]
 
-    public init(result: NetworkResult, architecture: Architecture, energy: EnergyReport? = nil) {
+    public init(result: NetworkResult, architecture: Architecture, energy: EnergyReport? = nil, warnings: [String] = []) {
         self.result = result
         self.architecture = architecture
         self.energy = energy
+        self.warnings = warnings
     }
 
     public func render(_ format: ReportFormat, summaryOnly: Bool = false) -> String {
@@ -50,6 +54,7 @@ public struct SimulationReport {
             ("fusion", .bool(options.fusion)),
             ("dataflow", .string(options.dataflow.rawValue)),
             ("optimizer", options.mode == .training ? .string(options.optimizer.rawValue) : .null),
+            ("warnings", .array(warnings.map(JSONValue.string))),
             ("units", .object([
                 ("cycles", .string("clock cycles (fractional in the simdit variant: real-valued tile counts)")),
                 ("bytes", .string("bytes of 8 bits")),
@@ -306,7 +311,9 @@ public struct SimulationReport {
         var out = "\(result.programName) on \(architecture.name) (\(architecture.arrayRows)×\(architecture.arrayColumns) array), "
         out += options.mode == .training ? "training (one iteration, \(options.optimizer.rawValue))" : "inference"
         out += ", batch \(options.batch), model \(options.variant.rawValue), \(options.dataflow.rawValue) dataflow, "
-            + "fusion \(options.fusion ? "on" : "off")\n\n"
+            + "fusion \(options.fusion ? "on" : "off")\n"
+        for warning in warnings { out += "warning: \(warning)\n" }
+        out += "\n"
         let all = total.cycles
         var rows: [[String]] = [
             ["total", Format.grouped(all), "cycles", "100.0 %"],
