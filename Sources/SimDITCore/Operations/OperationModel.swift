@@ -68,7 +68,7 @@ extension Operation {
         case .averagePool(let op): visitor.visit(PoolModel(kind: .average, op: op))
         case .globalAveragePool(let op): visitor.visit(PoolModel(kind: .globalAverage, op: op))
         case .globalMaxPool(let op): visitor.visit(PoolModel(kind: .globalMax, op: op))
-        case .spatialReduction(let op): visitor.visit(PoolModel(kind: .spatialSum, op: op))
+        case .spatialReduction(let op): visitor.visit(PoolModel(kind: .globalSum, op: op))
         case .softmax(let op): visitor.visit(op)
         case .softmaxGradient(let op): visitor.visit(SoftmaxGradientModel(op: op))
         case .meanVariance(let tensor): visitor.visit(BatchNormModel(kind: .statistics, tensor: tensor))

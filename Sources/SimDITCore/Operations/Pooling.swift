@@ -116,8 +116,7 @@ extension SIMDDimensions {
 /// §6.3 pooling on the SIMD unit with the pool tiler; a global max pool is a max pool whose window
 /// is the map, a spatial sum an average pool without the divide.
 struct PoolModel: OperationModel {
-    enum Kind { case max, average, globalAverage, globalMax, spatialSum }
-    var kind: Kind
+    var kind: PoolKind
     var op: PoolOp
 
     var name: String {
@@ -126,25 +125,23 @@ struct PoolModel: OperationModel {
         case .average: "avg_pool"
         case .globalAverage: "global_avg_pool"
         case .globalMax: "global_max_pool"
-        case .spatialSum: "reduce_spatial"
+        case .globalSum: "reduce_spatial"
         }
     }
     var unit: ExecutionUnit { .simd }
-    var category: OperationCategory { kind == .spatialSum ? .reductions : .pooling }
+    var category: OperationCategory { kind == .globalSum ? .reductions : .pooling }
     var fusion: FusionRole { .consumer(accepts: []) }
     var simdTiler: SIMDTilerKind? { .pool }
-
-    var isGlobal: Bool { kind == .globalAverage || kind == .globalMax || kind == .spatialSum }
 
     func evaluate(_ context: EvaluationContext) -> OperationEvaluation? {
         let d = SIMDDimensions(op, context)
         guard let tile = SIMDTiler.tile(.pool, d, context.hw) else {
-            return isGlobal ? streamedGlobalPool(context) : nil
+            return kind.isGlobal ? streamedGlobalPool(context) : nil
         }
         let arithmetic: SIMDModels.PoolArithmetic = switch kind {
         case .max, .globalMax: .max
         case .average, .globalAverage: .average
-        case .spatialSum: .sum
+        case .globalSum: .sum
         }
         return .init(tile: .simd(tile), counts: SIMDModels.pool(arithmetic, d, tile: tile, outputBits: context.outputBits,
                                                                 context.hw))
