@@ -428,21 +428,7 @@ struct ONNXFolding {
         var first = [Int](repeating: 0, count: dims.count)
         var step = [Int](repeating: 1, count: dims.count)
         for (i, axis) in axes.enumerated() {
-            let size = dims[axis]
-            var start = starts[i] < 0 ? starts[i] + size : starts[i]
-            var end = ends[i] < 0 ? ends[i] + size : ends[i]
-            let length: Int
-            if steps[i] > 0 {
-                start = min(max(start, 0), size)
-                end = min(max(end, 0), size)
-                length = end > start ? (end - start + steps[i] - 1) / steps[i] : 0
-            } else {
-                start = min(max(start, 0), size - 1)
-                end = min(max(end, -1), size - 1)
-                length = start > end ? (start - end - steps[i] - 1) / -steps[i] : 0
-            }
-            out[axis] = length
-            first[axis] = start
+            (first[axis], out[axis]) = Self.sliceRange(start: starts[i], end: ends[i], step: steps[i], size: dims[axis])
             step[axis] = steps[i]
         }
         guard let d = Self.dense(x), (ONNXLimits.product(out) ?? .max) <= ONNXConstant.dataLimit else {
@@ -453,6 +439,22 @@ struct ONNXFolding {
         let base = dims.indices.reduce(0) { $0 + first[$1] * inputStrides[$1] }
         let strides = dims.indices.map { inputStrides[$0] * step[$0] }
         return Self.make(dims: out, Self.strided(out, strides, base: base).map { d.data[$0] }, d.integral)
+    }
+
+    /// ONNX `Slice` on one axis of `size` elements: the first index taken and how many are taken
+    /// (negative starts and ends count from the end; both are clamped to the axis; steps of
+    /// either sign, not 0).
+    static func sliceRange(start: Int, end: Int, step: Int, size: Int) -> (first: Int, length: Int) {
+        var start = start < 0 ? start + size : start
+        var end = end < 0 ? end + size : end
+        if step > 0 {
+            start = min(max(start, 0), size)
+            end = min(max(end, 0), size)
+            return (start, end > start ? (end - start + step - 1) / step : 0)
+        }
+        start = min(max(start, 0), size - 1)
+        end = min(max(end, -1), size - 1)
+        return (start, start > end ? (start - end - step - 1) / -step : 0)
     }
 
     private func reduce(_ x: ONNXConstant?, axes: [Int]?, keepDims: Bool) -> ONNXConstant {

@@ -41,6 +41,15 @@ extension ONNXImporter {
         addLayer(index, .activation(function), inputs: [x.layer], output: x.dims)
     }
 
+    /// A batch norm in either mode; a training-mode node's running mean and variance outputs are
+    /// per-channel constants as far as the rest of the graph is concerned.
+    mutating func importBatchNorm(_ index: Int, _ x: Activation) {
+        addLayer(index, .batchNorm, inputs: [x.layer], output: x.dims)
+        for output in model.graph.node[index].output.dropFirst() where !output.isEmpty {
+            values[output] = .constant(ONNXConstant(dims: x.dims.prefix(1).map { $0 }, integers: nil, reals: nil))
+        }
+    }
+
     mutating func importLRN(_ index: Int, _ a: ONNXAttributes, _ x: Activation) {
         guard let size = a.int("size"), size >= 1 else { return fail("LRN needs a positive 'size'", node: index) }
         addLayer(index, .localResponseNorm(LocalResponseNorm(
@@ -72,7 +81,9 @@ extension ONNXImporter {
         }
         // One operand is a constant; only its shape matters (its values are never read).
         guard let constantName = left == nil ? node.input.first : node.input.last,
-              case .constant(let c)? = values[constantName] else { return }
+              case .constant(let c)? = values[constantName] else {
+            return fail("an operand is neither an activation nor a constant", node: index)
+        }
         if c.random { return importMask(index, x, c) }
         guard let cDims = constantSampleDims(c, activationRank: x.dims.count), let dims = ONNXFolding.broadcast(x.dims, cDims), dims == x.dims else {
             return fail("a constant operand of shape \(c.dims.map { "\($0)" } ?? "unknown") that changes the shape \(x.dims) is not supported",

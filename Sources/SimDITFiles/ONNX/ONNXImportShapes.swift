@@ -155,19 +155,7 @@ extension ONNXImporter {
                 }
                 continue
             }
-            let size = dims[axis - 1]
-            var start = starts[i] < 0 ? starts[i] + size : starts[i]
-            var end = ends[i] < 0 ? ends[i] + size : ends[i]
-            let length: Int
-            if step > 0 {
-                start = min(max(start, 0), size)
-                end = min(max(end, 0), size)
-                length = end > start ? (end - start + step - 1) / step : 0
-            } else {
-                start = min(max(start, 0), size - 1)
-                end = min(max(end, -1), size - 1)
-                length = start > end ? (start - end - step - 1) / -step : 0
-            }
+            let length = ONNXFolding.sliceRange(start: starts[i], end: ends[i], step: step, size: dims[axis - 1]).length
             guard length > 0 else {
                 fail("the slice of axis \(axis) is empty", node: index)
                 return nil
@@ -254,21 +242,12 @@ extension ONNXImporter {
     }
 
     /// The shape (or size) of an activation is a constant: the batch (the model's, 1 if symbolic)
-    /// and the sample shape; `Shape` from opset 15 takes `start` and `end`.
+    /// and the sample shape, evaluated as for a constant of that shape (`Shape` from opset 15
+    /// takes `start` and `end`).
     mutating func importShape(_ index: Int, _ a: ONNXAttributes, _ x: Activation) {
         let node = model.graph.node[index]
-        guard let output = node.output.first else { return }
-        let full = [modelBatch ?? 1] + x.dims
-        var result: [Int]
-        if node.opType == "Size" {
-            result = [ONNXLimits.product(full) ?? 0]
-            values[output] = .constant(ONNXConstant(dims: [], integers: result, reals: result.map(Double.init)))
-            return
-        }
-        let rank = full.count
-        func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
-        let start = clamp(a.int("start") ?? 0), end = clamp(a.int("end") ?? rank)
-        result = start < end ? Array(full[start..<end]) : []
-        values[output] = .constant(ONNXConstant(dims: [result.count], integers: result, reals: result.map(Double.init)))
+        let tensor = ONNXConstant(dims: [modelBatch ?? 1] + x.dims, integers: nil, reals: nil)
+        let results = ONNXFolding(opType: node.opType, attributes: a, opset: opset).evaluate([tensor])
+        for (output, result) in zip(node.output, results) where !output.isEmpty { values[output] = .constant(result) }
     }
 }

@@ -386,7 +386,7 @@ struct ONNXImporter {
         case "MaxPool", "AveragePool": importPool(index, attributes, x)
         case "Gemm": importGemm(index, attributes, x)
         case "MatMul": importMatMul(index, x)
-        case "BatchNormalization": addLayer(index, .batchNorm, inputs: [x.layer], output: x.dims)
+        case "BatchNormalization": importBatchNorm(index, x)
         case "Relu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid", "LeakyRelu", "Clip": importActivation(index, attributes, x)
         case "Add", "Sub", "Mul", "Div": importBinary(index, x)
         case "Sum": importSum(index)
