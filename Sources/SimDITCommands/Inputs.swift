@@ -17,7 +17,8 @@ struct Workload {
     static let restoreBatchNormHelp = ArgumentHelp(
         "Put back the batch norms an export for inference folded into the convolutions: one after each "
             + "convolution the exporter recorded as folded (PyTorch's default exporter records them), or else after "
-            + "each convolution with a bias whose output is not already normalized, in place of its bias. For "
+            + "each convolution with a bias whose output is not already normalized and whose input is not a 1×1 map "
+            + "(a squeeze-and-excitation's), in place of its bias. For "
             + "training a model exported after model.eval() (or by PyTorch's default exporter).")
 
     var architecture: LoadedArchitecture

@@ -134,9 +134,9 @@ struct TorchvisionExportTests {
         #expect(inferenceFolded.layers.filter { $0.operation == "conv_bias" }.count == 53)
     }
 
-    /// A network built with biased convolutions and its own batch norms (VGG-16-BN) keeps them: the
-    /// restore adds a batch norm only where none follows.
-    @Test func restoringKeepsExistingBatchNorms() throws {
+    /// VGG-16-BN exported for inference: its 13 biased convolutions get their batch norms back,
+    /// once (restoring again changes nothing).
+    @Test func restoringVGGPutsBackItsThirteenBatchNorms() throws {
         let (directory, _) = try Self.unpack()
         defer { try? FileManager.default.removeItem(at: directory) }
         let eval = try importONNX(directory.appendingPathComponent("vgg16_bn-classic-eval.onnx").path)

@@ -18,7 +18,8 @@ extension Network {
 
     /// The graph with a batch norm after each convolution that carries one folded in: those the
     /// exporter recorded when it recorded any, else every convolution with a bias whose output does
-    /// not already go to a batch norm (VGG-BN's biased convolutions keep their own). The
+    /// not already go to a batch norm (VGG-BN's biased convolutions keep their own) and whose input
+    /// is not a 1×1 map (a squeeze-and-excitation's convolutions, which have a bias of their own). The
     /// convolution loses its bias (the batch norm's shift replaces it) and the batch norm takes its
     /// place as every later layer's producer. An inference export of a network trained with batch
     /// norm after every bias-free convolution (ResNet, DenseNet, MobileNet, …) becomes its
@@ -29,13 +30,25 @@ extension Network {
         var names = Set(layers.map(\.name))
         var normalized: Set<String> = []
         for layer in layers where layer.kind == .batchNorm { normalized.formUnion(layer.inputs) }
+        // Convolutions reading a 1×1 map (a squeeze-and-excitation's), by name.
+        var onPoints: Set<String> = []
+        if !recorded, case .success(let shapes) = inferShapes() {
+            var shapeOf: [String: TensorShape] = [Network.inputName: input]
+            for (layer, shape) in zip(layers, shapes) {
+                shapeOf[layer.name] = shape
+                if case .convolution = layer.kind, let x = layer.inputs.first.flatMap({ shapeOf[$0] }), x.height == 1, x.width == 1 {
+                    onPoints.insert(layer.name)
+                }
+            }
+        }
         var renamed: [String: String] = [:]
         var restored: [Layer] = []
         restored.reserveCapacity(layers.count * 2)
         for var layer in layers {
             layer.inputs = layer.inputs.map { renamed[$0] ?? $0 }
             guard case .convolution(var convolution) = layer.kind,
-                  recorded ? convolution.foldedBatchNorm : convolution.bias && !normalized.contains(layer.name) else {
+                  recorded ? convolution.foldedBatchNorm
+                           : convolution.bias && !normalized.contains(layer.name) && !onPoints.contains(layer.name) else {
                 restored.append(layer)
                 continue
             }
