@@ -38,7 +38,13 @@ public struct ConvolutionOp: Sendable, Hashable {
     /// when they are not what its own shape gives: a dX or dW convolution does the forward
     /// layer's (its shape counts the zeros a stride inserts and the dilated kernel), a first
     /// layer's dX none (MODEL-EXTENSIONS.md §2). Nil: the op's own unpadded MACs.
-    public var usefulMACsPerSample: Double?
+    public var usefulMACsPerSample: Double? {
+        get { usefulMACsPerSampleStorage < 0 ? nil : usefulMACsPerSampleStorage }
+        set { usefulMACsPerSampleStorage = newValue ?? -1 }
+    }
+    /// −1 for nil: a plain Double keeps the op (the largest payload of `Operation`, copied for
+    /// every program entry the simulator evaluates) 8 bytes smaller than an optional would.
+    private var usefulMACsPerSampleStorage: Double = -1
 
     /// `stride` sets both strides unless `strideWidth` is given.
     public init(outputChannels: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
@@ -82,7 +88,12 @@ public struct GEMMOp: Sendable, Hashable {
     /// The mathematics' multiply-accumulates per sample of the run's batch when they are not what
     /// the op's shape gives: a dX or dW GEMM does the forward layer's, the classifier its unpadded
     /// outputs' (Q13), a first layer's dX none (MODEL-EXTENSIONS.md §2). Nil: `P · reduction · samples`.
-    public var usefulMACsPerSample: Double?
+    public var usefulMACsPerSample: Double? {
+        get { usefulMACsPerSampleStorage < 0 ? nil : usefulMACsPerSampleStorage }
+        set { usefulMACsPerSampleStorage = newValue ?? -1 }
+    }
+    /// −1 for nil (as `ConvolutionOp`'s).
+    private var usefulMACsPerSampleStorage: Double = -1
 
     public init(outputs: Int, inputs: Int, batch: Int = 1, hasBias: Bool = true, role: GradientRole = .forward,
                 rowsPerSample: Int = 1, usefulMACsPerSample: Double? = nil) {
