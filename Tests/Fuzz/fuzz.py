@@ -223,16 +223,18 @@ class Seeds:
         # The import's edges and torchvision exports from both of PyTorch's exporters (their weights'
         # data files are absent, as in the committed fixtures).
         edges = os.path.join(work, "onnx-edges")
-        if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/import_edges.py"), edges]).returncode == 0:
-            for name in sorted(os.listdir(edges)):
-                if name.endswith(".onnx"):
-                    self.onnx.append(open(os.path.join(edges, name), "rb").read())
+        if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/import_edges.py"), edges]).returncode != 0:
+            raise SystemExit("Tests/ONNX/import_edges.py failed: the fuzz suite needs its ONNX seeds")
+        for name in sorted(os.listdir(edges)):
+            if name.endswith(".onnx"):
+                self.onnx.append(open(os.path.join(edges, name), "rb").read())
         torchvision = os.path.join(work, "onnx-torchvision")
         if subprocess.run([sys.executable, os.path.join(ROOT, "Tests/ONNX/torchvision_fixtures.py"), torchvision],
-                          stdout=subprocess.DEVNULL).returncode == 0:
-            for name in ("shufflenet_v2_x1_0-classic-eval.onnx", "efficientnet_b0-dynamo-train.onnx",
-                         "mnasnet0_5-classic-eval.onnx", "resnet18-dynamo-eval.onnx", "efficientnet_b0-classic-train.onnx"):
-                self.onnx.append(open(os.path.join(torchvision, name), "rb").read())
+                          stdout=subprocess.DEVNULL).returncode != 0:
+            raise SystemExit("Tests/ONNX/torchvision_fixtures.py failed: the fuzz suite needs its ONNX seeds")
+        for name in ("shufflenet_v2_x1_0-classic-eval.onnx", "efficientnet_b0-dynamo-train.onnx",
+                     "mnasnet0_5-classic-eval.onnx", "resnet18-dynamo-eval.onnx", "efficientnet_b0-classic-train.onnx"):
+            self.onnx.append(open(os.path.join(torchvision, name), "rb").read())
         try:
             import onnx  # noqa: F401  (the wheel's own model files)
             light = os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/light")

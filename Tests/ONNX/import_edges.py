@@ -117,6 +117,24 @@ branches = [helper.make_node("Conv", ["x", "w"], [f"c{i}"], kernel_shape=[1, 1],
 save("many_problems", branches + [helper.make_node("Sum", [f"c{i}" for i in range(25)], ["y"])],
      [x], [tensor("y", ["N", 16, 8, 8])], [zeros("w", [16, 16, 1, 1])], 18, check=False)
 
+# Refused forms, each one diagnostic at its node: a Split into 2^31 parts, a reduction with empty
+# axes (everything, the batch included), a constant divided by an activation; and an operator the
+# import does not evaluate on constants (Erf) whose result is needed (a Reshape target).
+save("refused",
+     [helper.make_node("Split", ["x"], ["a", "b"], axis=1, num_outputs=2 ** 31, name="split_huge"),
+      helper.make_node("ReduceMean", ["x", "none"], ["m"], name="reduce_all"),
+      helper.make_node("Div", ["two", "x"], ["d"], name="divide_by_x")],
+     [x], [tensor("a", ["N", 8, 8, 8]), tensor("m", []), tensor("d", ["N", 16, 8, 8])],
+     [ints("none", []), numpy_helper.from_array(np.array(2.0, dtype=np.float32), "two")], 18, check=False)
+save("unevaluated_constant",
+     [helper.make_node("Erf", ["target_in"], ["target"], name="erf_on_constant"),
+      helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape")],
+     [x], [tensor("y", ["N", 16, 64])],
+     [numpy_helper.from_array(np.array([0, 16, 64], dtype=np.float32), "target_in")], 18, check=False)
+save("reduce_noop",
+     [helper.make_node("ReduceMean", ["x", "none"], ["y"], noop_with_empty_axes=1)],
+     [x], [tensor("y", ["N", 16, 8, 8])], [ints("none", [])], 18)
+
 # External data: a Reshape target stored in a data file (read: its value is needed), weights in a
 # missing data file (never read), and locations that are absolute or leave the folder (refused).
 def externalize(tensor_proto, location, data):

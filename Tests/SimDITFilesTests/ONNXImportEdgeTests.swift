@@ -133,4 +133,96 @@ struct ONNXImportEdgeTests {
         #expect(many.prefix(20).allSatisfy { $0.message.contains("pads must be four numbers") })
         #expect(many.last?.message == "and 5 more problems (not listed: fix these and run again)")
     }
+
+    /// A Split into 2^31 parts (no allocation by the number), a reduction with empty axes (all of
+    /// them, the batch included), a constant divided by an activation: one diagnostic each, at
+    /// its node. An operator the import does not evaluate, on constants, whose value a later node
+    /// needs is reported as unsupported, not as that node's missing constant.
+    @Test func refusedFormsAreDiagnosedAtTheirNodes() throws {
+        let directory = try Self.models()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let refused = Self.failure(directory.appendingPathComponent("refused.onnx").path)
+        #expect(refused.map(\.keyPath) == ["graph.node[0]", "graph.node[1]", "graph.node[2]"])
+        #expect(refused[0].message.contains("num_outputs 2147483648 is not the node's 2 outputs"))
+        #expect(refused[1].message.contains("a reduction over the batch axis is not supported"))
+        #expect(refused[2].message.contains("dividing a constant by an activation is not supported"))
+        let unevaluated = Self.failure(directory.appendingPathComponent("unevaluated_constant.onnx").path)
+        #expect(unevaluated.map(\.message) == ["operator Erf is not supported (1 node: 'erf_on_constant')"])
+        let noop = Self.layers(try importONNX(directory.appendingPathComponent("reduce_noop.onnx").path))
+        #expect(noop.map(\.type) == ["identity"])
+    }
+
+    /// Every operator the supported table lists for constants is one the constant evaluator knows.
+    @Test func everyConstantOperatorIsEvaluated() {
+        for op in ONNXOperators.constantOnly {
+            let node = Onnx_NodeProto.with { $0.opType = op }
+            #expect(ONNXFolding(opType: op, attributes: ONNXAttributes(node), opset: 18).evaluate([]) != nil, "\(op)")
+        }
+        let unknown = Onnx_NodeProto.with { $0.opType = "Erf" }
+        #expect(ONNXFolding(opType: "Erf", attributes: ONNXAttributes(unknown), opset: 18).evaluate([]) == nil)
+    }
+}
+
+/// The wire walker on hand-built bytes: what it drops, and malformed input refused with where.
+@Suite("ONNX wire walker")
+struct ONNXWireTests {
+    static func varint(_ value: UInt64) -> [UInt8] {
+        var v = value, out: [UInt8] = []
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7f) | 0x80)
+            v >>= 7
+        }
+        return out + [UInt8(v)]
+    }
+
+    static func field(_ number: UInt64, _ payload: [UInt8]) -> [UInt8] { varint(number << 3 | 2) + varint(UInt64(payload.count)) + payload }
+
+    static func stripped(_ bytes: [UInt8]) -> Result<[UInt8], ONNXWire.Failure> {
+        bytes.withUnsafeBytes { buffer in Result { () throws(ONNXWire.Failure) in try ONNXWire.stripped(buffer) } }
+    }
+
+    /// A model whose graph holds one initializer: dims, then data split as given.
+    static func model(dims: [UInt64], data: [[UInt8]]) -> [UInt8] {
+        var tensor = varint(1 << 3) + varint(dims[0])
+        for d in dims.dropFirst() { tensor += varint(1 << 3) + varint(d) }
+        tensor += varint(2 << 3) + varint(1)                         // data_type FLOAT
+        for chunk in data { tensor += field(9, chunk) }              // raw_data, repeated
+        return field(7, field(5, tensor))                            // ModelProto.graph.initializer
+    }
+
+    @Test func largeDataIsLeftOutSmallDataKept() throws {
+        let small = Self.model(dims: [4], data: [[UInt8](repeating: 1, count: 16)])
+        #expect(try Self.stripped(small).get() == small)
+        let large = Self.model(dims: [1 << 20], data: [[UInt8](repeating: 2, count: 1 << 12)])
+        let kept = try Self.stripped(large).get()
+        #expect(kept.count < 32 && !kept.contains(2))
+        // Small dims but 1,000 chunks of 64 bytes: over the data any small tensor needs, all dropped.
+        let chunked = Self.model(dims: [4], data: [[UInt8]](repeating: [UInt8](repeating: 3, count: 64), count: 1000))
+        #expect(try Self.stripped(chunked).get().count < 32)
+    }
+
+    @Test func malformedBytesAreRefusedWithTheirOffset() {
+        let cases: [(String, [UInt8])] = [
+            ("a malformed or truncated varint", [0x08] + [UInt8](repeating: 0xff, count: 11)),
+            ("runs past the end", [0x3a, 0x10, 0x00]),                                // graph of 16 bytes, 1 there
+            ("wire type 3", [0x3b]),                                                 // a group
+            ("field number 0", [0x02, 0x00]),
+            ("nested deeper than 64", Self.nested(70)),
+        ]
+        for (expected, bytes) in cases {
+            guard case .failure(let failure) = Self.stripped(bytes) else {
+                Issue.record("\(expected): accepted")
+                continue
+            }
+            #expect(failure.reason.contains(expected), "\(failure.reason)")
+            #expect(failure.offset >= 0 && failure.offset <= bytes.count)
+        }
+    }
+
+    /// A graph in an attribute of a node of a graph … `depth` times.
+    static func nested(_ depth: Int) -> [UInt8] {
+        var graph: [UInt8] = []
+        for _ in 0..<depth { graph = field(1, field(5, field(6, graph))) }   // node → attribute → g
+        return field(7, graph)
+    }
 }

@@ -9,8 +9,12 @@ import Foundation
 /// data are not read for this (only integer constants and operands that are shapes, axes or
 /// indices are).
 extension ONNXImporter {
+    /// A node on constants only: its outputs are constants, evaluated where the op is known. An op
+    /// the folder does not evaluate (or another domain's) gives constants that remember it: if a
+    /// later node fails for want of their shape or values, that op is what is reported unsupported.
     mutating func importConstantNode(_ index: Int) {
         let node = model.graph.node[index]
+        let defaultDomain = node.domain.isEmpty || node.domain == "ai.onnx"
         let positions = ONNXFolding.valuePositions(node.opType)
         var inputs: [ONNXConstant?] = []
         for (position, name) in node.input.enumerated() {
@@ -18,11 +22,21 @@ extension ONNXImporter {
                 inputs.append(nil)
                 continue
             }
-            let integral = ONNXDataType(rawValue: stored.dataType)?.isIntegral ?? false
+            // Values are read from external data only where the op may use them: shapes, axes and
+            // indices, and integer tensors (shape arithmetic), but never for Shape or Size.
+            let integral = (ONNXDataType(rawValue: stored.dataType)?.isIntegral ?? false)
+                && node.opType != "Shape" && node.opType != "Size"
             inputs.append(positions.contains(position) || integral || stored.external == nil ? constant(name) : stored)
         }
-        let results = ONNXFolding(opType: node.opType, attributes: ONNXAttributes(node), opset: opset).evaluate(inputs)
+        let results = defaultDomain
+            ? ONNXFolding(opType: node.opType, attributes: ONNXAttributes(node), opset: opset).evaluate(inputs) : nil
         for (position, output) in node.output.enumerated() where !output.isEmpty {
+            guard let results else {
+                var unevaluated = ONNXConstant.unknown
+                unevaluated.unevaluated = index
+                values[output] = .constant(unevaluated)
+                continue
+            }
             values[output] = .constant(position < results.count ? results[position] : .unknown)
         }
     }
@@ -46,7 +60,7 @@ struct ONNXFolding {
     /// from external data.
     static func valuePositions(_ opType: String) -> Set<Int> {
         switch opType {
-        case "Reshape", "Expand", "Tile", "Unsqueeze", "Squeeze", "Gather", "ConstantOfShape": [0, 1]
+        case "Reshape", "Expand", "Unsqueeze", "Squeeze", "Gather", "ConstantOfShape": [0, 1]
         case "Slice": [1, 2, 3, 4]
         case "Range": [0, 1, 2]
         case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "Split": [1]
@@ -54,8 +68,13 @@ struct ONNXFolding {
         }
     }
 
-    func evaluate(_ inputs: [ONNXConstant?]) -> [ONNXConstant] {
-        var results = compute(inputs)
+    /// The outputs, nil for an op the folder does not evaluate.
+    func evaluate(_ inputs: [ONNXConstant?]) -> [ONNXConstant]? {
+        guard var results = compute(inputs) else { return nil }
+        // What an unevaluated op feeds, without a shape of its own, still remembers that op.
+        if let source = inputs.compactMap({ $0?.unevaluated }).first {
+            for i in results.indices where results[i].dims == nil { results[i].unevaluated = source }
+        }
         // Whatever a random draw feeds is random too: a mask, with the draw's keep probability.
         if let draw = inputs.compactMap({ $0 }).first(where: \.random) {
             for i in results.indices {
@@ -66,7 +85,7 @@ struct ONNXFolding {
         return results
     }
 
-    private func compute(_ inputs: [ONNXConstant?]) -> [ONNXConstant] {
+    private func compute(_ inputs: [ONNXConstant?]) -> [ONNXConstant]? {
         let a = attributes
         func input(_ i: Int) -> ONNXConstant? { i < inputs.count ? inputs[i] : nil }
         func dense(_ i: Int) -> Dense? { input(i).flatMap(Self.dense) }
@@ -116,7 +135,8 @@ struct ONNXFolding {
         case "Reshape": return [reshape(input(0), input(1)?.integers ?? (opset < 5 ? a.ints("shape") : nil))]
         case "Flatten":
             guard let x = input(0), let dims = x.dims else { return [.unknown] }
-            let axis = min(max((a.int("axis") ?? 1) < 0 ? (a.int("axis") ?? 1) + dims.count : (a.int("axis") ?? 1), 0), dims.count)
+            let given = a.int("axis") ?? 1
+            let axis = min(max(given < 0 ? given + dims.count : given, 0), dims.count)
             return [reshape(x, [ONNXLimits.product(dims[..<axis]) ?? 0, ONNXLimits.product(dims[axis...]) ?? 0])]
         case "Unsqueeze", "Squeeze": return [squeeze(input(0), opset < 13 ? a.ints("axes") : input(1)?.integers)]
         case "Transpose": return [transpose(input(0), a.ints("perm"))]
@@ -142,8 +162,8 @@ struct ONNXFolding {
         case "Equal": return [map2(inputs, logical: true) { $0 == $1 ? 1 : 0 }]
         case "Less": return [comparison(inputs) { $0 < $1 ? 1 : 0 }]
         case "LessOrEqual": return [comparison(inputs) { $0 <= $1 ? 1 : 0 }]
-        case "Greater": return [map2(inputs, logical: true) { $0 > $1 ? 1 : 0 }]
-        case "GreaterOrEqual": return [map2(inputs, logical: true) { $0 >= $1 ? 1 : 0 }]
+        case "Greater": return [comparison(inputs, keepsBelow: false) { $0 > $1 ? 1 : 0 }]
+        case "GreaterOrEqual": return [comparison(inputs, keepsBelow: false) { $0 >= $1 ? 1 : 0 }]
         case "And": return [map2(inputs, logical: true) { $0 != 0 && $1 != 0 ? 1 : 0 }]
         case "Or": return [map2(inputs, logical: true) { $0 != 0 || $1 != 0 ? 1 : 0 }]
         case "Xor": return [map2(inputs, logical: true) { ($0 != 0) != ($1 != 0) ? 1 : 0 }]
@@ -172,7 +192,14 @@ struct ONNXFolding {
         case "Sign": return [map1(inputs) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }]
         case "ReduceProd", "ReduceSum", "ReduceMin", "ReduceMax", "ReduceMean":
             let axesSince = opType == "ReduceSum" ? 13 : 18
-            return [reduce(input(0), axes: opset < axesSince ? a.ints("axes") : input(1)?.integers, keepDims: (a.int("keepdims") ?? 1) != 0)]
+            var axes = opset < axesSince ? a.ints("axes") : nil
+            if opset >= axesSince, let given = input(1) {
+                guard let values = given.integers else { return [.unknown] }   // axes whose values are unknown
+                axes = values
+            }
+            // No axes (absent or empty) reduce everything, unless noop_with_empty_axes.
+            if (axes ?? []).isEmpty && (a.int("noop_with_empty_axes") ?? 0) != 0 { return [input(0) ?? .unknown] }
+            return [reduce(input(0), axes: (axes ?? []).isEmpty ? nil : axes, keepDims: (a.int("keepdims") ?? 1) != 0)]
         case "RandomUniformLike", "RandomNormalLike", "Bernoulli":
             var mask = ONNXConstant(dims: input(0)?.dims, integers: nil, reals: nil)
             mask.random = true
@@ -183,7 +210,7 @@ struct ONNXFolding {
             mask.random = true
             return [mask]
         default:
-            return [.unknown]
+            return nil
         }
     }
 
@@ -225,28 +252,15 @@ struct ONNXFolding {
     /// to it.
     static func broadcastOffsets(_ dims: [Int], to out: [Int]) -> [Int] {
         let padded = [Int](repeating: 1, count: out.count - dims.count) + dims
-        var strides = [Int](repeating: 0, count: out.count)
-        var stride = 1
-        for axis in padded.indices.reversed() {
-            strides[axis] = padded[axis] == 1 ? 0 : stride
-            stride *= padded[axis]
-        }
-        let count = ONNXLimits.product(out) ?? 0
-        var offsets = [Int](repeating: 0, count: count)
-        var index = [Int](repeating: 0, count: out.count)
-        for position in 0..<count {
-            var offset = 0
-            for axis in out.indices { offset += index[axis] * strides[axis] }
-            offsets[position] = offset
-            var axis = out.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < out[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return offsets
+        let strides = zip(padded, rowMajorStrides(padded)).map { $0 == 1 ? 0 : $1 }   // a broadcast axis stays put
+        return strided(out, strides)
+    }
+
+    /// The strides of a row-major tensor of these dimensions, in elements.
+    static func rowMajorStrides(_ dims: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: dims.count)
+        for axis in dims.indices.reversed().dropFirst() { strides[axis] = strides[axis + 1] * dims[axis + 1] }
+        return strides
     }
 
     /// An element-wise op of broadcast inputs: the result's dimensions, and its values when every
@@ -282,12 +296,13 @@ struct ONNXFolding {
         }
     }
 
-    /// `Less` (and `LessOrEqual`): a random draw compared with a constant threshold keeps an
-    /// element with the threshold's probability.
-    private func comparison(_ inputs: [ONNXConstant?], _ f: @escaping (Double, Double) -> Double) -> ONNXConstant {
+    /// A comparison: a uniform random draw compared with a constant threshold `t` keeps an element
+    /// with probability `t` (`Less`, `LessOrEqual`) or `1 − t` (`Greater`, `GreaterOrEqual`).
+    private func comparison(_ inputs: [ONNXConstant?], keepsBelow: Bool = true,
+                            _ f: @escaping (Double, Double) -> Double) -> ONNXConstant {
         var result = map2(inputs, logical: true, f)
         if inputs.count >= 2, inputs[0]?.random == true, let threshold = inputs[1]?.reals, threshold.count == 1 {
-            result.keepProbability = threshold[0]
+            result.keepProbability = keepsBelow ? threshold[0] : 1 - threshold[0]
         }
         return result
     }
@@ -341,8 +356,7 @@ struct ONNXFolding {
         let out = perm.map { dims[$0] }
         guard let d = Self.dense(x) else { return Self.make(dims: out, nil, false) }
         // The source offset of each output element: the input strides, permuted.
-        var inputStrides = [Int](repeating: 1, count: dims.count)
-        for axis in dims.indices.reversed().dropFirst() { inputStrides[axis] = inputStrides[axis + 1] * dims[axis + 1] }
+        let inputStrides = Self.rowMajorStrides(dims)
         let strides = perm.map { inputStrides[$0] }
         let data = Self.strided(out, strides).map { d.data[$0] }
         return Self.make(dims: out, data, d.integral)
@@ -434,8 +448,7 @@ struct ONNXFolding {
         guard let d = Self.dense(x), (ONNXLimits.product(out) ?? .max) <= ONNXConstant.dataLimit else {
             return Self.make(dims: out, nil, Self.dense(x)?.integral ?? false)
         }
-        var inputStrides = [Int](repeating: 1, count: dims.count)
-        for axis in dims.indices.reversed().dropFirst() { inputStrides[axis] = inputStrides[axis + 1] * dims[axis + 1] }
+        let inputStrides = Self.rowMajorStrides(dims)
         let base = dims.indices.reduce(0) { $0 + first[$1] * inputStrides[$1] }
         let strides = dims.indices.map { inputStrides[$0] * step[$0] }
         return Self.make(dims: out, Self.strided(out, strides, base: base).map { d.data[$0] }, d.integral)

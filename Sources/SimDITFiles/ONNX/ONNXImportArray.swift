@@ -105,7 +105,21 @@ extension ONNXImporter {
         let node = model.graph.node[index]
         guard x.dims.count == 3 else { return fail(unsupportedRank(x.dims), node: index) }
         let mode = a.string("mode") ?? "constant"
-        let pads = opset < 11 ? (a.ints("pads") ?? a.ints("paddings")) : (node.input.count > 1 ? constant(node.input[1])?.integers : nil)
+        var pads = opset < 11 ? (a.ints("pads") ?? a.ints("paddings")) : (node.input.count > 1 ? constant(node.input[1])?.integers : nil)
+        // From opset 18 an `axes` input says which axes the pads are for: spread them over all four.
+        if opset >= 18, node.input.count > 3, !node.input[3].isEmpty {
+            guard let axes = constant(node.input[3])?.integers, let given = pads, given.count == 2 * axes.count,
+                  Set(axes.map { $0 < 0 ? $0 + 4 : $0 }).count == axes.count,
+                  axes.allSatisfy({ (-4..<4).contains($0) }) else {
+                return fail("the pads and axes must be constants, two pads per distinct axis", node: index)
+            }
+            var full = [Int](repeating: 0, count: 8)
+            for (i, axis) in axes.map({ $0 < 0 ? $0 + 4 : $0 }).enumerated() {
+                full[axis] = given[i]
+                full[axis + 4] = given[i + axes.count]
+            }
+            pads = full
+        }
         let value = opset < 11 ? (a.float("value") ?? 0) : (node.input.count > 2 && !node.input[2].isEmpty
                                                             ? constant(node.input[2])?.reals?.first ?? .nan : 0)
         guard mode == "constant", value == 0, let pads, pads.count == 8, pads.allSatisfy({ $0 >= 0 }),

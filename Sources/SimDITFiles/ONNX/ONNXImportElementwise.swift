@@ -18,7 +18,9 @@ extension ONNXImporter {
                 if product.opType == "Mul", product.domain.isEmpty || product.domain == "ai.onnx", product.input.count == 2,
                    Set(product.input) == [output, node.input[0]] {
                     consumed.insert(reader)
-                    addLayer(index, .activation(.swish), inputs: [x.layer], output: x.dims, as: product.output.first)
+                    if addLayer(index, .activation(.swish), inputs: [x.layer], output: x.dims, as: product.output.first) == nil {
+                        markUnavailable(reader)   // the Mul taken with it: its readers are not blamed
+                    }
                     return
                 }
             }
@@ -80,6 +82,9 @@ extension ONNXImporter {
             return
         }
         // One operand is a constant; only its shape matters (its values are never read).
+        guard node.opType != "Div" || left != nil else {
+            return fail("dividing a constant by an activation is not supported (only an activation by a constant)", node: index)
+        }
         guard let constantName = left == nil ? node.input.first : node.input.last,
               case .constant(let c)? = values[constantName] else {
             return fail("an operand is neither an activation nor a constant", node: index)
@@ -97,7 +102,9 @@ extension ONNXImporter {
             if resolveConstant(other) != nil, case .constant(let shift)? = values[other],
                let shiftDims = constantSampleDims(shift, activationRank: x.dims.count), isPerChannel(shiftDims, x.dims) {
                 consumed.insert(next)
-                addLayer(index, .batchNorm, inputs: [x.layer], output: x.dims, as: add.output.first)
+                if addLayer(index, .batchNorm, inputs: [x.layer], output: x.dims, as: add.output.first) == nil {
+                    markUnavailable(next)   // the Add taken with it: its readers are not blamed
+                }
                 return
             }
         }
@@ -105,12 +112,12 @@ extension ONNXImporter {
         addLayer(index, .activation(function), inputs: [x.layer], output: x.dims)
     }
 
-    /// A multiply (or divide) by a random mask, as exporters write training-mode regularisation:
+    /// A multiply by a random mask, as exporters write training-mode regularisation:
     /// one value per sample is stochastic depth, one per element is dropout (its ratio from the
     /// mask's threshold when the graph shows it, else ONNX's default 0.5).
     mutating func importMask(_ index: Int, _ x: Activation, _ mask: ONNXConstant) {
         let node = model.graph.node[index]
-        guard node.opType == "Mul" || node.opType == "Div", let dims = mask.dims else {
+        guard node.opType == "Mul", let dims = mask.dims else {
             return fail("a random operand of \(node.opType) is not supported (only a mask multiplied in)", node: index)
         }
         let sample = dims.count == x.dims.count + 1 ? Array(dims.dropFirst()) : dims
@@ -168,10 +175,11 @@ extension ONNXImporter {
         dims[0] = operands.reduce(0) { $0 + ($1.dims.first ?? 0) }
         var inputs: [String] = []
         for (name, operand) in zip(node.input, operands) {
-            if soleConsumer(name) == index, let position = layers.lastIndex(where: { $0.name == operand.layer }),
-               layers[position].kind == .concat, !layers.dropFirst(position + 1).contains(where: { $0.inputs.contains(operand.layer) }) {
+            // This node is the only reader of the value, so of the layer bound to it.
+            if soleConsumer(name) == index, let position = layerPositions[operand.layer], layers[position].kind == .concat,
+               !mergedLayers.contains(position) {
                 inputs += layers[position].inputs
-                layers.remove(at: position)
+                mergedLayers.insert(position)
             } else {
                 inputs.append(operand.layer)
             }

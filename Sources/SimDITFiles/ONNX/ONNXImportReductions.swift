@@ -19,11 +19,14 @@ extension ONNXImporter {
         let node = model.graph.node[index]
         let rank = x.dims.count + 1
         let axesSince = node.opType == "ReduceSum" ? 13 : 18
-        var axes: [Int]
+        var axes: [Int] = []
         switch integerOperand(index, input: 1, attribute: "axes", a, inputSince: axesSince) {
         case .value(let given): axes = given
         case .dynamic: return fail("the axes must be a constant", node: index)
-        case .absent:
+        case .absent: break
+        }
+        // No axes (absent or empty) reduce everything, batch included, unless noop_with_empty_axes.
+        if axes.isEmpty {
             if (a.int("noop_with_empty_axes") ?? 0) != 0 {
                 addLayer(index, .identity, inputs: [x.layer], output: x.dims)
                 return

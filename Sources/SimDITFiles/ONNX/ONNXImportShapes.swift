@@ -69,7 +69,12 @@ extension ONNXImporter {
 
     mutating func importSqueeze(_ index: Int, _ a: ONNXAttributes, _ x: Activation) {
         let node = model.graph.node[index]
-        let axes = opset < 13 ? a.ints("axes") : (node.input.count > 1 ? constant(node.input[1])?.integers : nil)
+        let axes: [Int]?
+        switch integerOperand(index, input: 1, attribute: "axes", a, inputSince: 13) {
+        case .value(let given): axes = given
+        case .absent: axes = nil
+        case .dynamic: return fail("the axes must be a constant", node: index)
+        }
         var dims = x.dims
         if node.opType == "Squeeze" {
             let rank = dims.count + 1
@@ -203,10 +208,15 @@ extension ONNXImporter {
         case .value(let given): sizes = given
         case .dynamic: return fail("the split sizes must be a constant", node: index)
         case .absent:
-            let parts = a.int("num_outputs") ?? count
-            guard parts >= 1 else { return fail("num_outputs must be positive", node: index) }
-            let part = (size + parts - 1) / parts
-            sizes = (0..<parts).map { min(part, max(0, size - $0 * part)) }
+            // Equal parts; from opset 18 (num_outputs) the last may be smaller.
+            guard (a.int("num_outputs") ?? count) == count else {
+                return fail("num_outputs \(a.int("num_outputs") ?? 0) is not the node's \(count) outputs", node: index)
+            }
+            guard opset >= 18 || size % count == 0 else {
+                return fail("axis \(axis + 1) of size \(size) does not split into \(count) equal parts", node: index)
+            }
+            let part = (size + count - 1) / count
+            sizes = (0..<count).map { min(part, max(0, size - $0 * part)) }
         }
         guard sizes.count == count, sizes.allSatisfy({ $0 >= 1 }), sizes.reduce(0, +) == size else {
             return fail("split sizes \(sizes) do not divide axis \(axis + 1) of size \(size) into \(count) non-empty parts", node: index)
@@ -247,7 +257,7 @@ extension ONNXImporter {
     mutating func importShape(_ index: Int, _ a: ONNXAttributes, _ x: Activation) {
         let node = model.graph.node[index]
         let tensor = ONNXConstant(dims: [modelBatch ?? 1] + x.dims, integers: nil, reals: nil)
-        let results = ONNXFolding(opType: node.opType, attributes: a, opset: opset).evaluate([tensor])
+        let results = ONNXFolding(opType: node.opType, attributes: a, opset: opset).evaluate([tensor]) ?? []
         for (output, result) in zip(node.output, results) where !output.isEmpty { values[output] = .constant(result) }
     }
 }

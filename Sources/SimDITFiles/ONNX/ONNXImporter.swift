@@ -20,6 +20,10 @@ struct ONNXImporter {
     let externalData: ONNXExternalData
     var values: [String: ONNXValue] = [:]
     var layers: [Layer] = []
+    /// Each layer's position in `layers`, by name.
+    var layerPositions: [String: Int] = [:]
+    /// Layers merged into a later one (a concat read only by another concat), left out at the end.
+    var mergedLayers: Set<Int> = []
     var layerNames: Set<String> = [Network.inputName]
     var shapes: [String: TensorShape] = [Network.inputName: TensorShape(channels: 1, height: 1, width: 1)]
     /// Problems other than unsupported operators, in graph order.
@@ -69,8 +73,13 @@ struct ONNXImporter {
         var keyPath = "graph"
         if let index {
             markUnavailable(index)
-            if model.graph.node[index].input.contains(where: { if case .unavailable? = values[$0] { true } else { false } }) {
+            let inputs = model.graph.node[index].input
+            if inputs.contains(where: { if case .unavailable? = values[$0] { true } else { false } }) {
                 return
+            }
+            // A constant the folder could not evaluate: its op is what is not supported.
+            for name in inputs {
+                if case .constant(let c)? = values[name], let source = c.unevaluated { return unsupportedOperator(source) }
             }
             text = "node \(nodeLabel(index)): " + message
             keyPath = "graph.node[\(index)]"
@@ -78,11 +87,16 @@ struct ONNXImporter {
         problems.append(Diagnostic(text, file: file, keyPath: keyPath, notes: notes))
     }
 
-    /// A node as diagnostics name it: its index in the graph, its name (or first output), its op.
+    /// A node's name, or its first output's when it has none (or its op when it has neither).
+    static func displayName(_ node: Onnx_NodeProto) -> String {
+        let name = node.name.isEmpty ? (node.output.first ?? "") : node.name
+        return name.isEmpty ? node.opType : name
+    }
+
+    /// A node as diagnostics name it: its index in the graph, its name, its op.
     func nodeLabel(_ index: Int) -> String {
         let node = model.graph.node[index]
-        let name = node.name.isEmpty ? (node.output.first ?? "?") : node.name
-        return "\(index) '\(name)' (\(node.opType))"
+        return "\(index) '\(Self.displayName(node))' (\(node.opType))"
     }
 
     /// An operator the importer does not map: recorded once per operator, with its nodes.
@@ -90,7 +104,7 @@ struct ONNXImporter {
         let node = model.graph.node[index]
         let name = node.domain.isEmpty || node.domain == "ai.onnx" ? node.opType : "\(node.domain).\(node.opType)"
         if let position = unsupported.firstIndex(where: { $0.operator == name }) {
-            unsupported[position].nodes.append(index)
+            if !unsupported[position].nodes.contains(index) { unsupported[position].nodes.append(index) }
         } else {
             unsupported.append((name, [index]))
         }
@@ -112,7 +126,7 @@ struct ONNXImporter {
         for (position, entry) in unsupported.enumerated() {
             let names = entry.nodes.prefix(Self.namesListed).map { index -> String in
                 let node = model.graph.node[index]
-                return "'" + (node.name.isEmpty ? (node.output.first ?? "?") : node.name) + "'"
+                return "'" + Self.displayName(node) + "'"
             }
             let more = entry.nodes.count > Self.namesListed ? " and \(entry.nodes.count - Self.namesListed) more" : ""
             let count = entry.nodes.count == 1 ? "1 node" : "\(entry.nodes.count) nodes"
@@ -174,6 +188,7 @@ struct ONNXImporter {
             importNode(index)
         }
         guard problems.isEmpty, unsupported.isEmpty, externalData.diagnostics.isEmpty else { return nil }
+        if !mergedLayers.isEmpty { layers = layers.indices.filter { !mergedLayers.contains($0) }.map { layers[$0] } }
         if layers.isEmpty {
             fail("the graph computes nothing from its data input")
             return nil
@@ -192,7 +207,7 @@ struct ONNXImporter {
     /// located, and read if a value is needed (`constant(_:)`).
     mutating func initializerConstant(_ tensor: Onnx_TensorProto, keyPath: String) -> ONNXConstant {
         guard tensor.dataLocation == .external else { return ONNXConstant(tensor) }
-        var constant = ONNXConstant(dims: nil, integers: nil, reals: nil)
+        var constant = ONNXConstant.unknown
         constant.dataType = tensor.dataType
         let dims = tensor.dims.map(ONNXLimits.clamped)
         if dims.allSatisfy({ $0 >= 0 && $0 <= ONNXLimits.dimension }), ONNXLimits.product(dims) != nil { constant.dims = dims }
@@ -295,7 +310,7 @@ struct ONNXImporter {
 
     /// A unique layer name for a node (or for one of its outputs, `output`).
     mutating func layerName(_ node: Onnx_NodeProto, suffix: String = "", output: String? = nil) -> String {
-        var base = (output ?? (node.name.isEmpty ? (node.output.first ?? node.opType) : node.name)) + suffix
+        var base = (output ?? Self.displayName(node)) + suffix
         if base.isEmpty { base = node.opType }
         var name = base, counter = 1
         while layerNames.contains(name) {
@@ -329,6 +344,7 @@ struct ONNXImporter {
         // A node with several outputs and no name names each output's layer after the output.
         let perOutput = output != nil && onnxNode.name.isEmpty && onnxNode.output.count > 1
         let name = perOutput ? layerName(onnxNode, output: output) : layerName(onnxNode, suffix: suffix)
+        layerPositions[name] = layers.count
         layers.append(Layer(name: name, kind: kind, inputs: inputs))
         shapes[name] = shape
         var last = name
@@ -339,6 +355,7 @@ struct ONNXImporter {
                 return nil
             }
             let view = layerName(onnxNode, suffix: suffix + ".view")
+            layerPositions[view] = layers.count
             layers.append(Layer(name: view, kind: .reshape(expected), inputs: [name]))
             shapes[view] = expected
             last = view
@@ -369,17 +386,9 @@ struct ONNXImporter {
             return
         }
         // Nodes on constants only compute constants (weights, shapes, masks): no layer.
-        if !present.contains(where: { activation($0) != nil }) {
-            if defaultDomain {
-                importConstantNode(index)
-            } else {
-                for output in node.output where !output.isEmpty { values[output] = .constant(ONNXConstant(dims: nil, integers: nil, reals: nil)) }
-            }
-            return
-        }
+        guard let x = present.compactMap({ activation($0) }).first else { return importConstantNode(index) }
         guard defaultDomain else { return unsupportedOperator(index) }
         let attributes = ONNXAttributes(node)
-        guard let x = present.compactMap({ activation($0) }).first else { return }
         switch node.opType {
         case "Pad": importPad(index, attributes, x)
         case "Conv": importConvolution(index, attributes, x)

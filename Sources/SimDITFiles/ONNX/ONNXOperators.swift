@@ -1,6 +1,7 @@
 /// The ONNX operators the importer maps (default domain), each with the form it takes them in
-/// (MODEL-EXTENSIONS.md §11). One table: the import dispatch, the "not supported" diagnostics and
-/// their list of what is supported all read it.
+/// (MODEL-EXTENSIONS.md §11): the "not supported" diagnostics list it, and an operator outside it is
+/// reported unsupported even where it only reads an unavailable value. A test checks that the
+/// constant evaluator (`ONNXFolding`) evaluates every operator listed for constants.
 public enum ONNXOperators {
     /// Operators and the form each is supported in.
     public static let forms: [(operators: [String], form: String)] = [
@@ -24,19 +25,22 @@ public enum ONNXOperators {
         (["Softmax", "LogSoftmax"], "any non-batch axis"),
         (["Transpose"], "the batch stays first"),
         (["Dropout"], "nothing at inference, a mask multiply in training"),
-        (["Identity", "Cast", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Expand"],
+        (["Identity", "Cast", "CastLike", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Expand"],
          "views (Reshape to a constant shape, Expand to the same shape)"),
         (["Shape", "Size"], "of an activation: a constant"),
         (["RandomUniformLike", "RandomNormalLike", "RandomUniform", "RandomNormal", "Bernoulli"],
          "a mask multiplied into an activation: per sample (stochastic depth) or per element (dropout)"),
         (["Constant", "ConstantOfShape", "Range", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not",
-          "And", "Or", "Where", "Mod", "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Reciprocal", "Min", "Max", "Pow",
-          "ReduceProd", "ReduceMin"],
+          "And", "Or", "Xor", "Where", "Mod", "Neg", "Abs", "Sign", "Floor", "Ceil", "Sqrt", "Reciprocal", "Min", "Max",
+          "Mean", "Pow", "ReduceProd", "ReduceMin"],
          "on constants (shape arithmetic), evaluated at import"),
     ]
 
     /// Whether an operator has a form in the table.
     static func isKnown(_ operator: String) -> Bool { known.contains(`operator`) }
+
+    /// The operators listed only for constants.
+    static var constantOnly: [String] { forms.last?.operators ?? [] }
 
     private static let known: Set<String> = Set(forms.flatMap(\.operators))
 

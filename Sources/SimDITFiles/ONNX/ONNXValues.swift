@@ -25,6 +25,8 @@ struct ONNXConstant {
     /// keeping an element when the graph compares the draw with a constant threshold.
     var random = false
     var keepProbability: Double?
+    /// The node whose op the importer does not evaluate and that this constant comes from.
+    var unevaluated: Int?
 
     init(dims: [Int]?, integers: [Int]?, reals: [Double]?) {
         self.dims = dims
@@ -110,10 +112,10 @@ extension ONNXConstant {
         case .int32, .int16, .int8, .uint8, .uint16, .bool:
             if !tensor.int32Data.isEmpty {
                 integers = tensor.int32Data.map { Int($0) }
-            } else if let size = ONNXDataType(rawValue: tensor.dataType)?.byteSize, raw.count == count * size {
-                integers = stride(from: 0, to: raw.count, by: size).map { offset in
+            } else if let type = ONNXDataType(rawValue: tensor.dataType), raw.count == count * type.byteSize {
+                integers = stride(from: 0, to: raw.count, by: type.byteSize).map { offset in
                     raw.withUnsafeBytes { bytes -> Int in
-                        switch ONNXDataType(rawValue: tensor.dataType) {
+                        switch type {
                         case .int32: Int(bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self).littleEndian)
                         case .int16: Int(bytes.loadUnaligned(fromByteOffset: offset, as: Int16.self).littleEndian)
                         case .uint16: Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian)

@@ -30,6 +30,7 @@ enum ONNXWire {
             case (.attribute, 22), (.attribute, 23): .sparseTensor   // sparse_tensor(s)
             case (.sparseTensor, 1), (.sparseTensor, 2): .tensor  // SparseTensorProto.values, indices
             case (.function, 7): .node             // FunctionProto.node
+            case (.function, 11): .attribute       // FunctionProto.attribute_proto (defaults)
             case (.trainingInfo, 1), (.trainingInfo, 2): .graph   // initialization, algorithm
             default: nil
             }
@@ -141,8 +142,7 @@ enum ONNXWire {
         var fields = Fields(bytes: bytes, position: range.lowerBound, end: range.upperBound)
         while let field = fields.next() {
             if message.drops(field.number) { continue }
-            if message == .tensor, tensorDataFields.contains(field.number),
-               dropData || field.payload.count > ONNXConstant.dataLimit * 16 { continue }
+            if dropData && tensorDataFields.contains(field.number) { continue }
             if field.wireType == 2, let child = message.child(field.number) {
                 var inner: [UInt8] = []
                 try copy(bytes, field.payload, as: child, into: &inner, depth: depth + 1)
@@ -156,10 +156,16 @@ enum ONNXWire {
         if let failure = fields.failure { throw failure }
     }
 
+    /// The most bytes of element data a tensor the importer reads can have (8 per element, and the
+    /// tags of unpacked elements).
+    static let dataByteLimit = ONNXConstant.dataLimit * 16
+
     /// Whether a TensorProto has more elements than the importer ever reads (or dimensions that do
-    /// not multiply within its limits): its data is then left out.
+    /// not multiply within its limits), or more data than that many elements need, in all its data
+    /// fields together (packed chunks, unpacked elements, repeated fields): its data is then left out.
     private static func tensorIsLarge(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) throws(Failure) -> Bool {
         var elements = 1
+        var dataBytes = 0
         var fields = Fields(bytes: bytes, position: range.lowerBound, end: range.upperBound)
         func multiply(_ dimension: UInt64) {
             let d = Int(clamping: dimension)
@@ -167,6 +173,7 @@ enum ONNXWire {
             elements = overflow || product > ONNXLimits.elements ? Int.max : product
         }
         while let field = fields.next() {
+            if tensorDataFields.contains(field.number) { dataBytes += field.range.count }
             guard field.number == 1 else { continue }   // TensorProto.dims
             if field.wireType == 0 {
                 multiply(field.value)
@@ -176,7 +183,7 @@ enum ONNXWire {
             }
         }
         if let failure = fields.failure { throw failure }
-        return elements > ONNXConstant.dataLimit
+        return elements > ONNXConstant.dataLimit || dataBytes > dataByteLimit
     }
 
     private static func appendVarint(_ value: UInt64, to output: inout [UInt8]) {
