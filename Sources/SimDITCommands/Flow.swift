@@ -74,6 +74,7 @@ struct Flow: ParsableCommand {
 
     func run() throws {
         let workload = try Workload.load(arch: arch, network: network, mode: mode)
+        if mode == .training { workload.trainingWarnings.forEach { warn($0) } }
         let loaded = workload.architecture
         let tools: SynthesisFlow.Tools
         switch SynthesisFlow.Tools.find() {

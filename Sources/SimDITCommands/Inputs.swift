@@ -42,28 +42,39 @@ struct Workload {
         }
     }
 
-    /// What a training simulation of this network should say about its batch norms: none where it
-    /// has them; the folded ones where the exporter recorded folding them; otherwise that it has no
-    /// normalization layer, worded for both the networks built without one and the inference
-    /// exports whose batch norms were folded without a record.
+    /// What a training simulation of this network should say about its batch norms: the folds the
+    /// exporter recorded; or that it has no normalization layer (worded for the networks built
+    /// without one as well); or, when `--restore-batch-norm` would change it, that some biased
+    /// convolutions lack the batch norm the rest of the network has (an inference export whose
+    /// foldable batch norms were folded without a record, DenseNet's); else nothing.
     var trainingWarnings: [String] {
-        let graph = network.network
-        let folded = graph.foldedBatchNormCount
-        if folded > 0 {
-            return ["\(folded) convolution\(folded == 1 ? "" : "s") of '\(graph.name)' carr\(folded == 1 ? "ies" : "y") a batch norm "
+        Self.trainingWarnings(network.network)
+    }
+
+    /// `restore` says how to put the batch norms back where the command has no `--restore-batch-norm`.
+    static func trainingWarnings(_ graph: Network, restore: String = "pass --restore-batch-norm") -> [String] {
+        let candidates = graph.foldedBatchNormCandidates.count
+        guard candidates > 0 || !graph.hasNormalization else { return [] }
+        let exportAdvice = "export with torch.onnx.export(..., dynamo=False, training=torch.onnx.TrainingMode.TRAINING) "
+            + "after model.train()"
+        let plural = candidates == 1 ? "" : "s"
+        if graph.foldedBatchNormCount > 0 {
+            return ["\(candidates) convolution\(plural) of '\(graph.name)' carr\(candidates == 1 ? "ies" : "y") a batch norm "
                     + "the exporter folded in for inference, so this training iteration leaves out "
-                    + "\(folded == 1 ? "its" : "their") statistics, apply and backward passes. PyTorch's default exporter "
-                    + "folds batch norms even after model.train(): export with torch.onnx.export(..., dynamo=False, "
-                    + "training=torch.onnx.TrainingMode.TRAINING) after model.train(), or pass --restore-batch-norm "
-                    + "to put them back"]
+                    + "\(candidates == 1 ? "its" : "their") statistics, apply and backward passes. PyTorch's default exporter "
+                    + "folds batch norms even after model.train(): \(exportAdvice), or \(restore) to put them back"]
         }
-        guard !graph.hasNormalization else { return [] }
-        return ["'\(graph.name)' has no normalization layer. If it was exported for inference (after model.eval()), "
-                + "its batch norms were folded into the convolutions and this training iteration leaves out their "
-                + "statistics, apply and backward passes: export after model.train() (with "
-                + "torch.onnx.export(..., dynamo=False, training=torch.onnx.TrainingMode.TRAINING)), or pass "
-                + "--restore-batch-norm to put a batch norm after each biased convolution. A network built without "
-                + "batch norm (VGG, AlexNet, SqueezeNet) trains as simulated"]
+        if !graph.hasNormalization {
+            return ["'\(graph.name)' has no normalization layer. If it was exported for inference (after model.eval()), "
+                    + "its batch norms were folded into the convolutions and this training iteration leaves out their "
+                    + "statistics, apply and backward passes: \(exportAdvice), or \(restore) to put a "
+                    + "batch norm after each biased convolution. A network built without batch norm (VGG, AlexNet, "
+                    + "SqueezeNet) trains as simulated"]
+        }
+        return ["'\(graph.name)' has batch norms, but \(candidates) biased convolution\(plural) \(candidates == 1 ? "has" : "have") "
+                + "none after \(candidates == 1 ? "it" : "them"). If it was exported for inference (after model.eval()), "
+                + "the batch norms that followed convolutions were folded into them and this training iteration leaves "
+                + "out their statistics, apply and backward passes: \(exportAdvice), or \(restore) to put them back"]
     }
 
     /// Simulates the program on `architecture` (default: the loaded one); a simulation issue

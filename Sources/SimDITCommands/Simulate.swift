@@ -90,8 +90,9 @@ struct Simulate: ParsableCommand {
                             + "are the model's at these widths")
         }
         if mode == .training { warnings += workload.trainingWarnings }
-        // CSV has no place for them; the other formats carry them in the report.
-        if format == .csv { warnings.forEach { warn($0) } }
+        // In the report (table, JSON, HTML), and on standard error as well when the report is not
+        // what the terminal shows (CSV has no place for them; a file is read later).
+        if format == .csv || output != nil { warnings.forEach { warn($0) } }
         let technology = try resolved(InputResolver.technology(tech))
         warnIfMixedNodes(technology)
         let energy: EnergyReport

@@ -57,6 +57,10 @@ struct SweepRunner: Sendable {
                 problems += error.diagnostics
                 continue
             }
+            if values(.mode).contains(where: { $0.description == ExecutionMode.training.rawValue }) {
+                let restore = "sweep the network file 'simdit networks show \(network) --restore-batch-norm' prints"
+                Workload.trainingWarnings(loaded, restore: restore).forEach { warn("network '\(network)': \($0)") }
+            }
             for mode in values(.mode) {
                 for optimizer in values(.optimizer) {
                     let executionMode = ExecutionMode(rawValue: mode.description) ?? .inference

@@ -65,4 +65,38 @@ struct TrainingWarningTests {
         let ops = try #require(restored["layers"] as? [[String: Any]]).compactMap { $0["op"] as? String }
         #expect(ops.filter { $0 == "mean_var" }.count == 2 && ops.filter { $0 == "batchnorm_grad_x_mu" }.count == 2)
     }
+
+    /// DenseNet exported for inference: the batch norms after its concats stay (nothing to fold them
+    /// into), those after convolutions were folded without a record. The biased convolution with no
+    /// batch norm after it, in a network that has them, is what is warned about and restored;
+    /// the squeeze-and-excitation convolution on a 1×1 map is neither.
+    @Test func partlyFoldedNetworksWarn() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("partly.yaml").path
+        try """
+            version: 1
+            name: partly
+            input: {channels: 16, height: 16, width: 16}
+            layers:
+              - {name: norm1, type: batch_norm}
+              - {name: relu1, type: relu}
+              - {name: conv1, type: conv, out_channels: 16, kernel: 1, bias: true}
+              - {name: relu2, type: relu}
+              - {name: squeeze, type: global_avg_pool}
+              - {name: fc1, type: conv, out_channels: 16, kernel: 1, bias: true}
+              - {name: gate, type: sigmoid}
+              - {name: scaled, type: mul, inputs: [relu2, gate]}
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let warned = try jsonObject(SimDIT.run(["simulate", "--network", path, "--batch", "2", "--format", "json"]).standardOutput)
+        let warnings = try #require(warned["warnings"] as? [String])
+        #expect(warnings.count == 1 && warnings[0].hasPrefix("'partly' has batch norms, but 1 biased convolution has none after it"),
+                "\(warnings)")
+        let restored = try jsonObject(SimDIT.run(["simulate", "--network", path, "--batch", "2", "--format", "json",
+                                                  "--restore-batch-norm"]).standardOutput)
+        #expect((restored["warnings"] as? [String])?.isEmpty == true)
+        let names = try #require(restored["layers"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+        #expect(names.contains("conv1.bn") && !names.contains { $0.hasPrefix("fc1.bn") })
+    }
 }

@@ -16,18 +16,13 @@ extension Network {
         }
     }
 
-    /// The graph with a batch norm after each convolution that carries one folded in: those the
-    /// exporter recorded when it recorded any, else every convolution with a bias whose output does
-    /// not already go to a batch norm (VGG-BN's biased convolutions keep their own) and whose input
-    /// is not a 1×1 map (a squeeze-and-excitation's convolutions, which have a bias of their own). The
-    /// convolution loses its bias (the batch norm's shift replaces it) and the batch norm takes its
-    /// place as every later layer's producer. An inference export of a network trained with batch
-    /// norm after every bias-free convolution (ResNet, DenseNet, MobileNet, …) becomes its
-    /// training graph; a network built with biased convolutions and no batch norm (VGG) gains
-    /// batch norms it never had.
-    public func restoringBatchNorms() -> Network {
+    /// The convolutions that carry a batch norm folded in, by index: those the exporter recorded
+    /// when it recorded any, else every convolution with a bias whose output does not already go
+    /// to a batch norm (VGG-BN's biased convolutions keep their own) and whose input is not a 1×1
+    /// map (a squeeze-and-excitation's convolutions, which have a bias of their own). The one
+    /// criterion behind both the training warning and `restoringBatchNorms()`.
+    public var foldedBatchNormCandidates: [Int] {
         let recorded = foldedBatchNormCount > 0
-        var names = Set(layers.map(\.name))
         var normalized: Set<String> = []
         for layer in layers where layer.kind == .batchNorm { normalized.formUnion(layer.inputs) }
         // Convolutions reading a 1×1 map (a squeeze-and-excitation's), by name.
@@ -41,14 +36,28 @@ extension Network {
                 }
             }
         }
+        return layers.indices.filter { index in
+            guard case .convolution(let convolution) = layers[index].kind else { return false }
+            let name = layers[index].name
+            return recorded ? convolution.foldedBatchNorm
+                            : convolution.bias && !normalized.contains(name) && !onPoints.contains(name)
+        }
+    }
+
+    /// The graph with a batch norm after each of `foldedBatchNormCandidates`. The convolution loses
+    /// its bias (the batch norm's shift replaces it) and the batch norm takes its place as every
+    /// later layer's producer. An inference export of a network trained with batch norm after
+    /// every bias-free convolution (ResNet, DenseNet, MobileNet, …) becomes its training graph; a
+    /// network built with biased convolutions and no batch norm (VGG) gains batch norms it never had.
+    public func restoringBatchNorms() -> Network {
+        let candidates = Set(foldedBatchNormCandidates)
+        var names = Set(layers.map(\.name))
         var renamed: [String: String] = [:]
         var restored: [Layer] = []
         restored.reserveCapacity(layers.count * 2)
-        for var layer in layers {
+        for (index, var layer) in layers.enumerated() {
             layer.inputs = layer.inputs.map { renamed[$0] ?? $0 }
-            guard case .convolution(var convolution) = layer.kind,
-                  recorded ? convolution.foldedBatchNorm
-                           : convolution.bias && !normalized.contains(layer.name) && !onPoints.contains(layer.name) else {
+            guard candidates.contains(index), case .convolution(var convolution) = layer.kind else {
                 restored.append(layer)
                 continue
             }
