@@ -89,6 +89,14 @@ save("silu",
       helper.make_node("Add", ["t", "z"], ["u"])],
      [x], [tensor("u", ["N", 16, 8, 8])], [], 18)
 
+# Hard-swish as the classic exporter writes it before opset 14: HardSigmoid(x/6 + 1/2) times x;
+# a squeeze-and-excitation gate (HardSigmoid of another tensor) stays a gate.
+save("hardswish_13",
+     [helper.make_node("HardSigmoid", ["x"], ["h"], alpha=1.0 / 6), helper.make_node("Mul", ["x", "h"], ["y"]),
+      helper.make_node("GlobalAveragePool", ["y"], ["p"]), helper.make_node("HardSigmoid", ["p"], ["g"], alpha=1.0 / 6),
+      helper.make_node("Mul", ["y", "g"], ["z"])],
+     [x], [tensor("z", ["N", 16, 8, 8])], [], 13)
+
 # Stochastic depth as the classic exporter writes it: a per-sample mask from RandomUniformLike,
 # Less, Cast and Div, multiplied into the branch.
 save("stochastic_depth",

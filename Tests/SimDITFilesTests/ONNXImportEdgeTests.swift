@@ -79,13 +79,16 @@ struct ONNXImportEdgeTests {
         #expect(layers.first?.shape == TensorShape(channels: 16, height: 64, width: 1))
     }
 
-    /// Sigmoid read only by Mul(x, ·) is one swish; read twice it stays a sigmoid; a per-sample
+    /// Sigmoid read only by Mul(x, ·) is one swish, HardSigmoid(x/6 + 1/2) so read one hard-swish;
+    /// read twice, or gating another tensor, they stay gates; a per-sample
     /// random mask multiplied into a branch is stochastic depth, free at inference.
     @Test func siluAndStochasticDepth() throws {
         let directory = try Self.models()
         defer { try? FileManager.default.removeItem(at: directory) }
         let silu = Self.layers(try importONNX(directory.appendingPathComponent("silu.onnx").path))
         #expect(silu.map(\.type) == ["swish", "sigmoid", "mul", "add"])
+        let hardSwish = Self.layers(try importONNX(directory.appendingPathComponent("hardswish_13.onnx").path))
+        #expect(hardSwish.map(\.type) == ["hard_swish", "global_avg_pool", "hard_sigmoid", "mul"])
         let depth = try importONNX(directory.appendingPathComponent("stochastic_depth.onnx").path)
         #expect(Self.layers(depth).map(\.type) == ["conv", "stochastic_depth", "add"])
         let architecture = try #require(Presets.named("genesys-training-01"))

@@ -6,28 +6,23 @@ import SimDITCore
 /// (MODEL-EXTENSIONS.md §3–6, §9, §11).
 extension ONNXImporter {
     /// Element-wise activations. A `Sigmoid` whose only reader multiplies it by the sigmoid's own
-    /// input is SiLU (swish), one SIMD pass: the `Mul` is taken with it (MODEL-EXTENSIONS.md §3).
+    /// input is SiLU (swish), one SIMD pass, and a `HardSigmoid(x/6 + 1/2)` so multiplied is
+    /// hard-swish (as exporters write it before opset 14): the `Mul` is taken with it
+    /// (MODEL-EXTENSIONS.md §3).
     mutating func importActivation(_ index: Int, _ a: ONNXAttributes, _ x: Activation) {
         let node = model.graph.node[index]
         let function: ActivationFunction
         switch node.opType {
         case "Relu": function = .relu
         case "Sigmoid":
-            if let output = node.output.first, let reader = soleConsumer(output), !consumed.contains(reader) {
-                let product = model.graph.node[reader]
-                if product.opType == "Mul", product.domain.isEmpty || product.domain == "ai.onnx", product.input.count == 2,
-                   Set(product.input) == [output, node.input[0]] {
-                    consumed.insert(reader)
-                    if addLayer(index, .activation(.swish), inputs: [x.layer], output: x.dims, as: product.output.first) == nil {
-                        markUnavailable(reader)   // the Mul taken with it: its readers are not blamed
-                    }
-                    return
-                }
-            }
+            if fuseProductWithInput(index, x, as: .swish) { return }
             function = .sigmoid
+        case "HardSigmoid":
+            let alpha = a.float("alpha") ?? 0.2, beta = a.float("beta") ?? 0.5
+            if abs(alpha - 1.0 / 6) < 1e-6, beta == 0.5, fuseProductWithInput(index, x, as: .hardSwish) { return }
+            function = .hardSigmoid(alpha: alpha, beta: beta)
         case "Tanh": function = .tanh
         case "HardSwish": function = .hardSwish
-        case "HardSigmoid": function = .hardSigmoid(alpha: a.float("alpha") ?? 0.2, beta: a.float("beta") ?? 0.5)
         case "LeakyRelu": function = .leakyRelu(alpha: a.float("alpha") ?? 0.01)
         default:
             func bound(_ position: Int, _ attribute: String, _ fallback: Double) -> Double? {
@@ -50,6 +45,21 @@ extension ONNXImporter {
         for output in model.graph.node[index].output.dropFirst() where !output.isEmpty {
             values[output] = .constant(ONNXConstant(dims: x.dims.prefix(1).map { $0 }, integers: nil, reals: nil))
         }
+    }
+
+    /// When the gate's only reader is `Mul(x, gate)` with `x` the gate's own input, one layer of
+    /// `function` (`x · gate(x)`) for both, bound to the product; false when the pattern is not there.
+    mutating func fuseProductWithInput(_ index: Int, _ x: Activation, as function: ActivationFunction) -> Bool {
+        let node = model.graph.node[index]
+        guard let output = node.output.first, let reader = soleConsumer(output), !consumed.contains(reader) else { return false }
+        let product = model.graph.node[reader]
+        guard product.opType == "Mul", product.domain.isEmpty || product.domain == "ai.onnx", product.input.count == 2,
+              Set(product.input) == [output, node.input[0]] else { return false }
+        consumed.insert(reader)
+        if addLayer(index, .activation(function), inputs: [x.layer], output: x.dims, as: product.output.first) == nil {
+            markUnavailable(reader)   // the Mul taken with it: its readers are not blamed
+        }
+        return true
     }
 
     mutating func importLRN(_ index: Int, _ a: ONNXAttributes, _ x: Activation) {
