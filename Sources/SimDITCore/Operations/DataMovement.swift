@@ -150,12 +150,14 @@ struct PermuteLayer: LayerRule {
     }
 }
 
-/// A concat or its gradient, a split (MODEL-EXTENSIONS.md §9): no cost, but a fusion barrier, so a
-/// convolution before it keeps its output going to DRAM, where the concat's reader needs it.
+/// A tensor assembled from or read as regions in DRAM: a concat, its gradient (a split), or a slice
+/// (MODEL-EXTENSIONS.md §9). No cost, but a fusion barrier, so a convolution before it keeps its
+/// output going to DRAM, where the region's reader needs it.
 struct JoinModel: OperationModel {
+    enum Kind: String { case concat, split, slice }
     var tensor: ElementwiseOp
-    var split: Bool
-    var name: String { split ? "split" : "concat" }
+    var kind: Kind
+    var name: String { kind.rawValue }
     var unit: ExecutionUnit { .none }
     var category: OperationCategory { .other }
     var fusion: FusionRole { .barrier }

@@ -88,9 +88,9 @@ extension Operation {
         case .localResponseNorm(let op): visitor.visit(LRNModel(op: op, gradient: false))
         case .localResponseNormGradient(let op): visitor.visit(LRNModel(op: op, gradient: true))
         case .permute(let tensor): visitor.visit(PermuteModel(tensor: tensor))
-        case .concat(let tensor): visitor.visit(JoinModel(tensor: tensor, split: false))
-        case .split(let tensor): visitor.visit(JoinModel(tensor: tensor, split: true))
-        case .slice(let tensor): visitor.visit(SliceModel(tensor: tensor))
+        case .concat(let tensor): visitor.visit(JoinModel(tensor: tensor, kind: .concat))
+        case .split(let tensor): visitor.visit(JoinModel(tensor: tensor, kind: .split))
+        case .slice(let tensor): visitor.visit(JoinModel(tensor: tensor, kind: .slice))
         case .sampleMask(let op): visitor.visit(op)
         case .zeroCost(let name): visitor.visit(ZeroCostModel(name: name))
         }

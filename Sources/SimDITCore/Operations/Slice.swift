@@ -3,7 +3,7 @@
 /// reads the region where it lies in DRAM, the address generators stepping over the rest; its
 /// gradient is the matching region of the input's gradient, also free. Like a split, it is a
 /// fusion barrier: the whole input must be in DRAM for the region to be read from it
-/// (MODEL-EXTENSIONS.md §9).
+/// (MODEL-EXTENSIONS.md §9). Its op's model is `JoinModel`'s, as a concat's and a split's.
 struct SliceLayer: LayerRule {
     /// The region's per-sample shape.
     var shape: TensorShape
@@ -26,15 +26,4 @@ struct SliceLayer: LayerRule {
     func lowerBackward(_ layer: LayerLowering, into program: inout ProgramBuilder) {
         program.emit(layer.name + ".grad", .slice(ElementwiseOp(layer.y)))
     }
-}
-
-/// A slice or its gradient (MODEL-EXTENSIONS.md §9): no cost, a fusion barrier.
-struct SliceModel: OperationModel {
-    var tensor: ElementwiseOp
-    var name: String { "slice" }
-    var unit: ExecutionUnit { .none }
-    var category: OperationCategory { .other }
-    var fusion: FusionRole { .barrier }
-    var simdTiler: SIMDTilerKind? { nil }
-    func evaluate(_ context: EvaluationContext) -> OperationEvaluation? { .init(tile: nil, counts: .zero) }
 }
