@@ -53,9 +53,6 @@ public enum ONNXOperators {
 }
 
 extension ONNXFile {
-    /// The operators the importer maps (default domain).
-    public static var supportedOperators: [String] { ONNXOperators.forms.flatMap(\.operators).sorted() }
-
     /// The default-domain opsets whose semantics the importer implements.
     public static let opsets: ClosedRange<Int> = 1...23
 }
